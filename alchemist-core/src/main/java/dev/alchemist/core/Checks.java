@@ -1,0 +1,97 @@
+package dev.alchemist.core;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Argument checks whose messages name the field, the value and the limit, so that a bad input reads
+ * the same wherever it is caught.
+ */
+public final class Checks {
+  private static final Pattern TOKEN = Pattern.compile("[a-z0-9_-]+");
+
+  /** Longest identifier token (domain, entity, event type) the model accepts. */
+  public static final int MAX_TOKEN_LENGTH = 64;
+
+  private Checks() {}
+
+  /** Returns {@code value} or throws if it is null. */
+  public static <T> T notNull(String field, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " must not be null");
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it is null, empty or only whitespace. */
+  public static String notBlank(String field, String value) {
+    notNull(field, value);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank");
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it is negative. */
+  public static long notNegative(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must not be negative but was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it is not at least 1. */
+  public static long positive(String field, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(field + " must be positive but was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it is null, zero or negative. */
+  public static Duration positive(String field, Duration value) {
+    notNull(field, value);
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(field + " must be positive but was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it lies outside {@code [min, max]}. */
+  public static long inRange(String field, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          field + " must be between " + min + " and " + max + " but was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Returns {@code value} or throws unless it is an identifier token: 1 to {@value
+   * #MAX_TOKEN_LENGTH} characters of {@code [a-z0-9_-]}. Domains, entities and event types are such
+   * tokens because they become NATS subject tokens, Redis key parts and metric tag values.
+   */
+  public static String token(String field, String value) {
+    notNull(field, value);
+    if (value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
+      throw new IllegalArgumentException(
+          field
+              + " must be 1 to "
+              + MAX_TOKEN_LENGTH
+              + " characters but was "
+              + value.length()
+              + " ('"
+              + abbreviate(value)
+              + "')");
+    }
+    if (!TOKEN.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must match [a-z0-9_-]+ but was '" + abbreviate(value) + "'");
+    }
+    return value;
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+  }
+}
