@@ -25,6 +25,9 @@
 #   ALCHEMIST_SERVICES_WAIT  seconds to wait for a started server to answer (default 30)
 #
 # Prints one line per service and exits non-zero if any service is not usable.
+
+# The probes pass scripts in single quotes to `bash -c` on purpose: they expand there.
+# shellcheck disable=SC2016
 set -euo pipefail
 
 STATE_DIR="${ALCHEMIST_SERVICES_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/alchemist-services}"
@@ -122,7 +125,7 @@ apt_install() {
     { cat "$SCRATCH/apt.log" >&2; return 1; }
 }
 
-log_tail() { [[ -f "$1" ]] && tail -n 20 "$1" >&2 || true; }
+log_tail() { if [[ -f "$1" ]]; then tail -n 20 "$1" >&2; fi; }
 
 # ---------------------------------------------------------------------------- redis
 
@@ -165,6 +168,8 @@ ensure_redis() {
   local dir="$STATE_DIR/redis-$PORT" log="$STATE_DIR/redis-$PORT.log"
   [[ "$HOST" == "localhost" ]] && HOST=127.0.0.1
   mkdir -p "$dir"
+  # Config errors are printed before Redis opens its log file, so they go to the same file.
+  # shellcheck disable=SC2094
   "$bin" --daemonize yes --bind "$HOST" --port "$PORT" --save "" --appendonly no \
     --dir "$dir" --logfile "$log" --pidfile "$STATE_DIR/redis-$PORT.pid" >>"$log" 2>&1 ||
     { log_tail "$log"; fail "$name" "$addr" "did not start" "redis-server failed to start; see $log"; }
@@ -354,7 +359,7 @@ main() {
   for s in "${services[@]}"; do
     case "$s" in
       redis | nats | postgres) ;;
-      -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
+      -h | --help) sed -n '2,/^# Prints one line/p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
       *) err "unknown service '$s' (expected redis, nats or postgres)"; return 2 ;;
     esac
   done
@@ -368,6 +373,7 @@ main() {
       set -e
       "ensure_$s"
     )
+    # shellcheck disable=SC2181 # `if ( ... )` would switch errexit off inside
     (($? == 0)) || rc=1
     set -e
   done
