@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -52,7 +53,7 @@ public final class PrivateServer implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
   private static final long STOP_TIMEOUT_SECONDS = 10;
-  private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofMillis(500);
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final long POLL_MILLIS = 20;
   private static final long BIND_RETRY_MILLIS = 100;
   private static final int PORT_ATTEMPTS = 5;

@@ -58,6 +58,7 @@ public final class TestServices {
   /**
    * The shared Redis, checked to answer {@code PING}.
    *
+   * @return its address, such as {@code redis://127.0.0.1:6379}
    * @throws ServiceUnavailableException if it does not answer
    * @throws IllegalArgumentException if the configured URI is malformed
    */
@@ -73,6 +74,7 @@ public final class TestServices {
   /**
    * The shared NATS server, checked to answer with JetStream enabled.
    *
+   * @return its address, such as {@code nats://127.0.0.1:4222}
    * @throws ServiceUnavailableException if it does not answer or has no JetStream
    * @throws IllegalArgumentException if the configured URL is malformed
    */
@@ -88,6 +90,7 @@ public final class TestServices {
   /**
    * The shared PostgreSQL database, checked by running {@code select 1}.
    *
+   * @return its JDBC URL, user and password
    * @throws ServiceUnavailableException if it cannot be reached or refuses the login
    * @throws IllegalArgumentException if the configured URL is not a {@code jdbc:postgresql:} URL
    */
@@ -107,6 +110,7 @@ public final class TestServices {
    * Redis key part, a NATS subject token and stream name, and an unquoted PostgreSQL identifier.
    *
    * @param hint something readable that says who made the name, such as the test class name
+   * @return a name no other test uses
    */
   public static String uniquePrefix(String hint) {
     Objects.requireNonNull(hint, "hint");
