@@ -185,6 +185,15 @@ class KryoCodecRoundTripTest {
   }
 
   @Test
+  void loneSurrogates_survive_becauseStreamedTokensCanSplitAnEmoji() {
+    String[] awkward = {"\uD83D", "a\uDE00b", "\uD83D\uDE00\uD83D", "é\uDC00", "ascii"};
+    for (String text : awkward) {
+      Point point = new Point(0, 0, 0, false, text);
+      assertThat(roundTrip(Point.class, point).label()).isEqualTo(text);
+    }
+  }
+
+  @Test
   void envelope_startsWithMagicFormatCodecAndSchemaId() {
     Codec<Point> codec = CODECS.codec(Point.class);
     byte[] bytes = codec.encode(new Point(1, 2, 3, true, "p"));

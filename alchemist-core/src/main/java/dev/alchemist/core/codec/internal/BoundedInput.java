@@ -4,10 +4,12 @@ import com.esotericsoftware.kryo.kryo5.KryoException;
 import com.esotericsoftware.kryo.kryo5.io.Input;
 
 /**
- * A Kryo input over a byte array that refuses string lengths the remaining bytes cannot hold. Kryo
- * allocates a {@code char[]} of the declared length before it reads a string, so a crafted length
- * of two billion would otherwise cost gigabytes. Every UTF-8 character takes at least one byte, so
- * a genuine length never exceeds the bytes left.
+ * A Kryo input over a byte array that refuses string lengths the remaining bytes cannot hold.
+ * Strings normally go through {@link Utf8StringSerializer}; this guards Kryo's own string format,
+ * which a serializer a host registers might still use. Kryo allocates a {@code char[]} of the
+ * declared length before it reads such a string, so a crafted length of two billion would otherwise
+ * cost gigabytes. Every UTF-8 character takes at least one byte, so a genuine length never exceeds
+ * the bytes left.
  */
 final class BoundedInput extends Input {
 

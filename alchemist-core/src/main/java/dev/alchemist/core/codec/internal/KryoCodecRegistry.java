@@ -153,7 +153,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
       int payloadBytes = output.position() - HEADER_BYTES;
       byte[] result = null;
       if (settings.compressionThreshold() > 0 && payloadBytes >= settings.compressionThreshold()) {
-        result = compress(buffer, payloadBytes, schemaId);
+        result = compress(worker, buffer, payloadBytes, schemaId);
       }
       if (result == null) {
         result = Arrays.copyOf(buffer, output.position());
@@ -172,37 +172,32 @@ public final class KryoCodecRegistry implements CodecRegistry {
   }
 
   /** The compressed envelope, or null when compression does not make the payload smaller. */
-  private byte @Nullable [] compress(byte[] buffer, int payloadBytes, int schemaId) {
+  private byte @Nullable [] compress(Worker worker, byte[] buffer, int payloadBytes, int schemaId) {
     int offset = HEADER_BYTES + LENGTH_BYTES;
-    byte[] target = new byte[offset + compressor.maxCompressedLength(payloadBytes)];
+    byte[] target = worker.scratch(offset + compressor.maxCompressedLength(payloadBytes));
     int compressed =
         compressor.compress(
             buffer, HEADER_BYTES, payloadBytes, target, offset, target.length - offset);
     if (compressed + LENGTH_BYTES >= payloadBytes) {
       return null;
     }
-    writeHeader(target, FLAG_LZ4, schemaId);
-    writeInt(target, HEADER_BYTES, payloadBytes);
-    return Arrays.copyOf(target, offset + compressed);
+    byte[] result = Arrays.copyOf(target, offset + compressed);
+    writeHeader(result, FLAG_LZ4, schemaId);
+    writeInt(result, HEADER_BYTES, payloadBytes);
+    return result;
   }
 
   <T> T decode(Class<T> type, int schemaId, byte[] bytes, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, bytes.length);
     checkHeader(type, schemaId, bytes, offset, length);
-    byte[] payload = bytes;
-    int start = offset + HEADER_BYTES;
-    int payloadBytes = length - HEADER_BYTES;
-    if ((bytes[offset + 3] & FLAG_LZ4) != 0) {
-      payload = decompress(type, bytes, offset, length);
-      start = 0;
-      payloadBytes = payload.length;
-    } else if (payloadBytes > settings.maxPayloadBytes()) {
+    boolean compressed = (bytes[offset + 3] & FLAG_LZ4) != 0;
+    if (!compressed && length - HEADER_BYTES > settings.maxPayloadBytes()) {
       throw new CodecException(
           Reason.OVERSIZED,
           "cannot decode "
               + type.getName()
               + ": payload of "
-              + payloadBytes
+              + (length - HEADER_BYTES)
               + " bytes exceeds maxPayloadBytes "
               + settings.maxPayloadBytes());
     }
@@ -210,7 +205,12 @@ public final class KryoCodecRegistry implements CodecRegistry {
     boolean reusable = false;
     try {
       BoundedInput input = worker.input;
-      input.setBuffer(payload, start, payloadBytes);
+      if (compressed) {
+        byte[] raw = decompress(worker, type, bytes, offset, length);
+        input.setBuffer(raw, 0, readInt(bytes, offset + HEADER_BYTES));
+      } else {
+        input.setBuffer(bytes, offset + HEADER_BYTES, length - HEADER_BYTES);
+      }
       Object value = worker.kryo.readClassAndObject(input);
       if (input.remaining() != 0) {
         throw new CodecException(
@@ -293,7 +293,8 @@ public final class KryoCodecRegistry implements CodecRegistry {
     }
   }
 
-  private byte[] decompress(Class<?> type, byte[] bytes, int offset, int length) {
+  /** Decompresses into the worker's scratch buffer, which then holds the payload from 0. */
+  private byte[] decompress(Worker worker, Class<?> type, byte[] bytes, int offset, int length) {
     String what = "cannot decode " + type.getName() + ": ";
     if (length < HEADER_BYTES + LENGTH_BYTES) {
       throw new CodecException(
@@ -309,12 +310,13 @@ public final class KryoCodecRegistry implements CodecRegistry {
               + " bytes, beyond maxPayloadBytes "
               + settings.maxPayloadBytes());
     }
-    byte[] raw = new byte[rawBytes];
+    byte[] raw = worker.scratch(rawBytes);
     int start = offset + HEADER_BYTES + LENGTH_BYTES;
     int decompressed;
     try {
       decompressed =
-          decompressor.decompress(bytes, start, length - HEADER_BYTES - LENGTH_BYTES, raw, 0);
+          decompressor.decompress(
+              bytes, start, length - HEADER_BYTES - LENGTH_BYTES, raw, 0, rawBytes);
     } catch (LZ4Exception | ArrayIndexOutOfBoundsException e) {
       throw new CodecException(
           Reason.CORRUPT, what + "compressed payload is damaged (" + e.getMessage() + ")", e);
@@ -416,6 +418,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
 
   /** JDK types every registry accepts, with ids 10 to 63. Ids are wire format: append only. */
   private static void registerJdkTypes(Kryo kryo) {
+    kryo.register(String.class, new Utf8StringSerializer());
     kryo.register(UUID.class, new DefaultSerializers.UUIDSerializer(), 10);
     kryo.register(Instant.class, new TimeSerializers.InstantSerializer(), 11);
     kryo.register(Duration.class, new TimeSerializers.DurationSerializer(), 12);
@@ -477,15 +480,28 @@ public final class KryoCodecRegistry implements CodecRegistry {
       this.output = new Output(INITIAL_BUFFER_BYTES, maxOutputBytes);
     }
 
-    /** Forgets the caller's bytes and sheds a buffer that grew large, before pooling. */
+    private byte[] scratch = EMPTY;
+
+    /** A buffer of at least {@code size} bytes for compression, reused between calls. */
+    byte[] scratch(int size) {
+      if (scratch.length < size) {
+        scratch = new byte[Math.max(size, Math.min(2 * scratch.length, maxOutputBytes))];
+      }
+      return scratch;
+    }
+
+    /** Forgets the caller's bytes and sheds buffers that grew large, before pooling. */
     void recycle() {
       input.setBuffer(EMPTY);
+      if (scratch.length > RETAINED_BUFFER_BYTES) {
+        scratch = EMPTY;
+      }
       if (output.getBuffer().length > RETAINED_BUFFER_BYTES) {
         output.setBuffer(new byte[INITIAL_BUFFER_BYTES], maxOutputBytes);
       }
       output.reset();
     }
-
-    private static final byte[] EMPTY = new byte[0];
   }
+
+  private static final byte[] EMPTY = new byte[0];
 }
