@@ -333,7 +333,8 @@ public final class KryoCodecRegistry implements CodecRegistry {
     String what = "cannot encode " + type.getName() + ": ";
     UnregisteredClassException unregistered = find(e, UnregisteredClassException.class);
     if (unregistered != null) {
-      return new CodecException(Reason.UNREGISTERED_CLASS, what + unregistered.getMessage(), e);
+      return new CodecException(
+          Reason.UNREGISTERED_CLASS, what + firstLine(unregistered.getMessage()), e);
     }
     String message = rootMessage(e);
     if (e instanceof KryoException && message.startsWith("Buffer overflow")) {
@@ -349,7 +350,8 @@ public final class KryoCodecRegistry implements CodecRegistry {
     String what = "cannot decode " + type.getName() + ": ";
     UnregisteredClassException unregistered = find(e, UnregisteredClassException.class);
     if (unregistered != null) {
-      return new CodecException(Reason.UNREGISTERED_CLASS, what + unregistered.getMessage(), e);
+      return new CodecException(
+          Reason.UNREGISTERED_CLASS, what + firstLine(unregistered.getMessage()), e);
     }
     String message = rootMessage(e);
     if (message.startsWith("Buffer underflow")) {
@@ -369,8 +371,14 @@ public final class KryoCodecRegistry implements CodecRegistry {
         message = t.getMessage();
       }
     }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return firstLine(message);
+  }
+
+  /** Kryo appends a multi-line serialization trace to its messages; ours stay one line. */
+  private static String firstLine(@Nullable String message) {
+    String text = String.valueOf(message);
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
   }
 
   private static <X extends Throwable> @Nullable X find(Throwable e, Class<X> type) {
