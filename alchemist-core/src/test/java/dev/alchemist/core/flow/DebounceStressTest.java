@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -73,6 +75,7 @@ class DebounceStressTest {
 
   private static void runProducers(int count, ProducerBody body) throws InterruptedException {
     CountDownLatch start = new CountDownLatch(1);
+    Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
     List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < count; p++) {
       int producer = p;
@@ -85,7 +88,11 @@ class DebounceStressTest {
                   Thread.currentThread().interrupt();
                   return;
                 }
-                body.run(producer);
+                try {
+                  body.run(producer);
+                } catch (Throwable failure) { // surfaced below, in the test thread
+                  errors.add(failure);
+                }
               });
       t.start();
       threads.add(t);
@@ -93,6 +100,11 @@ class DebounceStressTest {
     start.countDown();
     for (Thread t : threads) {
       t.join();
+    }
+    if (!errors.isEmpty()) {
+      AssertionError failure = new AssertionError("a producer failed", errors.peek());
+      errors.stream().skip(1).forEach(failure::addSuppressed);
+      throw failure;
     }
   }
 
@@ -165,7 +177,7 @@ class DebounceStressTest {
         p -> {
           for (long round = 0; round < rounds; round++) {
             try {
-              barrier.await();
+              barrier.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
               throw new IllegalStateException(e);
             }
@@ -175,7 +187,7 @@ class DebounceStressTest {
               try {
                 await(() -> updater.stats().pending() == 0);
               } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
               }
               if (lastDelivered.get() < expectedAtLeast) {
                 violations.incrementAndGet();
