@@ -1,0 +1,61 @@
+package dev.alchemist.core.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DebounceMetricsTest {
+  private final FakeScheduler scheduler = new FakeScheduler();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private DebounceSettings settings() {
+    return DebounceSettings.builder()
+        .name("dashboard")
+        .interval(Duration.ofMillis(16))
+        .idleTimeout(Duration.ofMillis(50))
+        .scheduler(scheduler)
+        .ticker(scheduler.ticker())
+        .build();
+  }
+
+  private double counter(String name, String outcome) {
+    var search = registry.get(name).tag("name", "dashboard");
+    return (outcome == null ? search : search.tag("outcome", outcome)).functionCounter().count();
+  }
+
+  @Test
+  void bindTo_updater_publishesCountersByOutcome() {
+    DebouncedUpdater<Integer> updater = DebouncedUpdater.create(settings(), v -> {});
+    DebounceMetrics.of(updater).bindTo(registry);
+
+    updater.update(1);
+    updater.update(2);
+    updater.update(3);
+    scheduler.advance(Duration.ofMillis(100));
+    updater.close();
+    updater.update(4);
+
+    assertThat(counter("alchemist.flow.updates.received", null)).isEqualTo(4);
+    assertThat(counter("alchemist.flow.updates", "delivered")).isEqualTo(1);
+    assertThat(counter("alchemist.flow.updates", "coalesced")).isEqualTo(2);
+    assertThat(counter("alchemist.flow.updates", "failed")).isZero();
+    assertThat(counter("alchemist.flow.updates", "rejected")).isEqualTo(1);
+  }
+
+  @Test
+  void bindTo_keyed_publishesKeysAndExpiries() {
+    KeyedDebouncer<String, Integer> keyed = KeyedDebouncer.create(settings(), (k, v) -> {});
+    DebounceMetrics.of(keyed).bindTo(registry);
+
+    keyed.update("a", 1);
+    keyed.update("b", 1);
+    scheduler.runDue();
+    assertThat(registry.get("alchemist.flow.keys").gauge().value()).isEqualTo(2);
+
+    scheduler.advance(Duration.ofMillis(100));
+    assertThat(registry.get("alchemist.flow.keys").gauge().value()).isZero();
+    assertThat(counter("alchemist.flow.keys.expired", null)).isEqualTo(2);
+  }
+}
