@@ -57,6 +57,46 @@ public final class Checks {
     return value;
   }
 
+  /** Returns {@code value} or throws if it is null, not positive, or beyond {@code max}. */
+  public static Duration positive(String field, Duration value, Duration max) {
+    positive(field, value);
+    if (value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(field + " must be at most " + max + " but was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws unless it is finite and within {@code [0, max]}. */
+  public static double nonNegative(String field, double value, double max) {
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(field + " must be finite and >= 0 but was " + value);
+    }
+    return atMost(field, value, max);
+  }
+
+  /** Returns {@code value} or throws unless it is finite and within {@code (0, max]}. */
+  public static double positive(String field, double value, double max) {
+    if (!Double.isFinite(value) || value <= 0) {
+      throw new IllegalArgumentException(field + " must be finite and > 0 but was " + value);
+    }
+    return atMost(field, value, max);
+  }
+
+  private static double atMost(String field, double value, double max) {
+    if (value > max) {
+      throw new IllegalArgumentException(field + " must be at most " + max + " but was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it is below {@code min}. */
+  public static int atLeast(String field, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be >= " + min + " but was " + value);
+    }
+    return value;
+  }
+
   /** Returns {@code value} or throws if it lies outside {@code [min, max]}. */
   public static long inRange(String field, long value, long min, long max) {
     if (value < min || value > max) {

@@ -1,6 +1,6 @@
 package dev.alchemist.core.flow;
 
-import dev.alchemist.core.flow.internal.Checks;
+import dev.alchemist.core.Checks;
 import java.util.Objects;
 
 /**

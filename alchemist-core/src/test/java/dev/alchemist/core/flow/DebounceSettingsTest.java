@@ -52,7 +52,7 @@ class DebounceSettingsTest {
   void name_blank_throwsNamingFieldAndValue() {
     assertThatThrownBy(() -> DebounceSettings.builder().name(" "))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("name must not be blank but was ' '");
+        .hasMessage("name must not be blank");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.alchemist.core.flow.internal;
 
+import dev.alchemist.core.Checks;
 import dev.alchemist.core.flow.ItemHeights;
 import java.util.Objects;
 
