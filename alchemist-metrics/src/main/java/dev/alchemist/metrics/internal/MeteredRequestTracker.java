@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +47,15 @@ public final class MeteredRequestTracker implements RequestTracker {
   private final ConcurrentHashMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
   private final AtomicInteger operationCount = new AtomicInteger();
   private final AtomicBoolean overflowLogged = new AtomicBoolean();
-  private final OperationMeters other;
+  // Created on the first overflow so that a tracker within its limit publishes no "other" series.
+  // A racing second creation is harmless: Micrometer returns the same meters for the same ids.
+  private volatile @Nullable OperationMeters other;
 
   /** Creates a tracker; meters are registered lazily on each operation's first call. */
   public MeteredRequestTracker(MeterRegistry registry, RequestTrackerSettings settings) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = registry.config().clock();
-    this.other = new OperationMeters(MeterNames.OTHER_OPERATION);
   }
 
   @Override
@@ -172,11 +174,16 @@ public final class MeteredRequestTracker implements RequestTracker {
           operation,
           MeterNames.OTHER_OPERATION);
     }
-    return other;
+    OperationMeters overflow = other;
+    if (overflow == null) {
+      overflow = new OperationMeters(MeterNames.OTHER_OPERATION);
+      other = overflow;
+    }
+    return overflow;
   }
 
   /** Returns meters for a new operation, or null (no mapping) once the limit is reached. */
-  private OperationMeters reserve(String operation) {
+  private @Nullable OperationMeters reserve(String operation) {
     int count;
     do {
       count = operationCount.get();
