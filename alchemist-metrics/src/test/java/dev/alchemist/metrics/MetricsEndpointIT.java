@@ -107,6 +107,23 @@ class MetricsEndpointIT {
   }
 
   @Test
+  void head_metricsPath_answersHeadersWithoutBody() throws Exception {
+    endpoint.start();
+    HttpRequest head =
+        HttpRequest.newBuilder(endpoint.uri())
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
+
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(head, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.body()).isEmpty();
+  }
+
+  @Test
   void request_otherPathOrMethod_answers404Or405() throws Exception {
     endpoint.start();
     URI other = endpoint.uri().resolve("/metricsx");

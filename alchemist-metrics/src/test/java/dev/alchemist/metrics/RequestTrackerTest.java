@@ -12,9 +12,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -284,5 +290,45 @@ class RequestTrackerTest {
         .hasSize(2) // 0.25 and +Inf
         .anySatisfy(l -> assertThat(l).contains("le=\"0.25\""));
     prometheus.close();
+  }
+
+  @Test
+  void track_manyThreadsRacingNewNames_neverExceedMaxOperations() throws Exception {
+    RequestTracker capped =
+        RequestTracker.create(registry, RequestTrackerSettings.builder().maxOperations(10).build());
+    int threads = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < 25; i++) {
+                    capped.track("op-" + thread + "-" + i, () -> {});
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(capped.operations()).isEqualTo(10);
+    assertThat(
+            registry.find(MeterNames.REQUESTS).counters().stream()
+                .map(c -> c.getId().getTag(MeterNames.OPERATION))
+                .distinct())
+        .hasSize(11); // 10 names + other
+    double total =
+        registry.find(MeterNames.REQUESTS).counters().stream().mapToDouble(Counter::count).sum();
+    assertThat(total).isEqualTo(100.0);
   }
 }
