@@ -55,10 +55,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys travel as UTF-8 strings and values as raw bytes. Commands time out after the operation
  * timeout (Lettuce's {@link TimeoutOptions}); while disconnected, commands are rejected at once
- * instead of being queued ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), and Lettuce
- * reconnects in the background with a delay of 10 ms doubling up to 1 s. On a cluster, MGET, DEL
- * and SCAN go through Lettuce's advanced cluster API, which splits them by slot and node.
- * Thread-safe.
+ * instead of being queued ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}; on a cluster
+ * they queue, bounded, because node connections open lazily), and Lettuce reconnects in the
+ * background with a delay of 10 ms doubling up to 1 s. On a cluster, MGET, DEL and SCAN go through
+ * Lettuce's advanced cluster API, which splits them by slot and node. Thread-safe.
  */
 public final class RedisStore implements Store {
 
@@ -68,6 +68,7 @@ public final class RedisStore implements Store {
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0"
           + " end";
   private static final int SCAN_COUNT = 500;
+  private static final int REQUEST_QUEUE_SIZE = 65_536;
 
   private final AbstractRedisClient client;
   private final @Nullable ClientResources ownResources;
@@ -125,7 +126,11 @@ public final class RedisStore implements Store {
             ClusterClientOptions.builder()
                 .timeoutOptions(timeouts)
                 .socketOptions(socket)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // Node connections of a cluster open lazily, so rejecting while disconnected
+                // would refuse the first command to each node; queue instead (bounded, and every
+                // command still times out after the operation timeout).
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE_SIZE)
                 .topologyRefreshOptions(
                     ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
