@@ -80,6 +80,10 @@ public final class RedisStore implements Store {
   private final String description;
   private volatile @Nullable StatefulRedisPubSubConnection<String, byte[]> pubSub;
 
+  /** Commands sent and not yet answered; close() waits for them (bounded). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /**
    * Connects.
    *
@@ -334,6 +338,16 @@ public final class RedisStore implements Store {
 
   @Override
   public void close() {
+    // Let writes already sent (putAsync, invalidation messages) get their answer or time out.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(awaitMillis);
+    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     StatefulRedisPubSubConnection<String, byte[]> ps = pubSub;
     try {
       if (ps != null) {
@@ -379,8 +393,10 @@ public final class RedisStore implements Store {
       return CompletableFuture.failedFuture(failure);
     }
     CompletableFuture<T> result = new CompletableFuture<>();
+    inFlight.incrementAndGet();
     stage.whenComplete(
         (value, error) -> {
+          inFlight.decrementAndGet();
           if (error == null) {
             breaker.onSuccess();
             result.complete(value);
