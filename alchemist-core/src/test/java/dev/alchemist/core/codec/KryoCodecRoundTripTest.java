@@ -185,6 +185,19 @@ class KryoCodecRoundTripTest {
   }
 
   @Test
+  @SuppressWarnings({"unchecked", "rawtypes"}) // ArrayList.class is a raw class literal
+  void jdkTypes_canBeACodecsOwnType() {
+    assertThat(roundTrip(String.class, "plain text")).isEqualTo("plain text");
+    assertThat(roundTrip(Long.class, 42L)).isEqualTo(42L);
+    UUID id = UUID.randomUUID();
+    assertThat(roundTrip(UUID.class, id)).isEqualTo(id);
+    assertThat(roundTrip(Instant.class, Instant.EPOCH)).isEqualTo(Instant.EPOCH);
+    ArrayList<Object> list = new ArrayList<>(List.of("a", 1));
+    assertThat(roundTrip(ArrayList.class, list)).isEqualTo(list);
+    assertThat(CODECS.schemaId(String.class)).isNotEqualTo(CODECS.schemaId(UUID.class));
+  }
+
+  @Test
   void loneSurrogates_survive_becauseStreamedTokensCanSplitAnEmoji() {
     String[] awkward = {"\uD83D", "a\uDE00b", "\uD83D\uDE00\uD83D", "é\uDC00", "ascii"};
     for (String text : awkward) {

@@ -69,6 +69,32 @@ public final class KryoCodecRegistry implements CodecRegistry {
           new TypeEntry(DomainEvent.class, 68),
           new TypeEntry(DomainStats.class, 69));
 
+  /**
+   * JDK types that may be a codec's own type, not only a part of one: {@code codec(String.class)}
+   * works. Their serializers are fixed, so their schema id is a hash of the class name.
+   */
+  private static final List<Class<?>> JDK_VALUE_TYPES =
+      List.of(
+          String.class,
+          Integer.class,
+          Long.class,
+          Double.class,
+          Float.class,
+          Boolean.class,
+          Short.class,
+          Byte.class,
+          Character.class,
+          UUID.class,
+          Instant.class,
+          Duration.class,
+          LocalDate.class,
+          ArrayList.class,
+          LinkedList.class,
+          HashMap.class,
+          LinkedHashMap.class,
+          HashSet.class,
+          LinkedHashSet.class);
+
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
   private final KryoCodecSettings settings;
@@ -97,10 +123,14 @@ public final class KryoCodecRegistry implements CodecRegistry {
     }
     Map<Class<?>, Integer> ids = new HashMap<>();
     Map<Integer, Class<?>> types = new HashMap<>();
+    List<Class<?>> codecTypes = new ArrayList<>(JDK_VALUE_TYPES);
     for (TypeEntry entry : entries) {
-      int schemaId = SchemaIds.of(entry.type(), described);
-      ids.put(entry.type(), schemaId);
-      types.put(schemaId, entry.type());
+      codecTypes.add(entry.type());
+    }
+    for (Class<?> type : codecTypes) {
+      int schemaId = SchemaIds.of(type, described);
+      ids.put(type, schemaId);
+      types.put(schemaId, type);
     }
     this.schemaIds = Map.copyOf(ids);
     this.typesBySchemaId = Map.copyOf(types);

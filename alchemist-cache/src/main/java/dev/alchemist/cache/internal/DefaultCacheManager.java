@@ -1,0 +1,177 @@
+package dev.alchemist.cache.internal;
+
+import dev.alchemist.cache.Cache;
+import dev.alchemist.cache.CacheListener;
+import dev.alchemist.cache.CacheManager;
+import dev.alchemist.cache.CacheManagerSettings;
+import dev.alchemist.cache.CachePolicy;
+import dev.alchemist.cache.CircuitState;
+import dev.alchemist.core.Checks;
+import dev.alchemist.core.codec.Codec;
+import io.lettuce.core.RedisURI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link CacheManager} over a {@link Store}. Thread-safe. */
+public final class DefaultCacheManager implements CacheManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultCacheManager.class);
+
+  private record Region(
+      CachePolicy policy, Class<?> keyType, Class<?> valueType, Cache<?, ?> cache) {}
+
+  private final CacheManagerSettings settings;
+  private final Store store;
+  private final InvalidationBus bus;
+  private final CacheRuntime runtime;
+  private final Map<String, Region> regions = new ConcurrentHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile boolean closed;
+
+  /**
+   * Connects to the store the settings name.
+   *
+   * @throws dev.alchemist.core.AlchemistException if Redis cannot be reached
+   */
+  public DefaultCacheManager(CacheManagerSettings settings) {
+    this.settings = settings;
+    Executor executor =
+        settings.executor() != null ? settings.executor() : ForkJoinPool.commonPool();
+    CacheListener listener = settings.listener();
+    this.runtime =
+        new CacheRuntime(
+            settings.clock(),
+            settings.ticker(),
+            executor,
+            listener,
+            settings.meterRegistry(),
+            settings.operationTimeout());
+    if (settings.local()) {
+      this.store = new LocalStore(settings.localMaximumSize(), settings.ticker(), executor);
+    } else {
+      List<RedisURI> uris = new ArrayList<>();
+      for (String uri : settings.redisUris()) {
+        uris.add(RedisURI.create(uri));
+      }
+      this.store =
+          new RedisStore(
+              uris,
+              settings.cluster(),
+              settings.redactedAddresses(),
+              settings.operationTimeout(),
+              settings.connectTimeout(),
+              settings.sslOptions(),
+              settings.clientResources(),
+              settings.circuitFailureThreshold(),
+              settings.circuitOpenDuration(),
+              settings.ticker(),
+              settings.keyPrefix() + ":invalidate",
+              (from, to) -> {
+                if (to == CircuitState.OPEN) {
+                  LOG.warn("Redis at {}: circuit {} -> {}", settings.redactedAddresses(), from, to);
+                } else {
+                  LOG.info("Redis at {}: circuit {} -> {}", settings.redactedAddresses(), from, to);
+                }
+                try {
+                  listener.onCircuitStateChange(from, to);
+                } catch (RuntimeException e) {
+                  LOG.warn("a CacheListener threw", e);
+                }
+              });
+    }
+    this.bus =
+        new InvalidationBus(
+            store,
+            executor,
+            reason -> {
+              LOG.info("cleared every near cache: {}", reason);
+              try {
+                listener.onNearCacheCleared(reason);
+              } catch (RuntimeException e) {
+                LOG.warn("a CacheListener threw", e);
+              }
+            });
+    try {
+      bus.start();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public <K, V> Cache<K, V> cache(CachePolicy policy, Class<K> keyType, Class<V> valueType) {
+    Checks.notNull("policy", policy);
+    Checks.notNull("keyType", keyType);
+    Checks.notNull("valueType", valueType);
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("cache manager is closed; cannot open " + policy.name());
+      }
+      Region existing = regions.get(policy.name());
+      if (existing != null) {
+        if (!existing.policy().equals(policy)
+            || existing.keyType() != keyType
+            || existing.valueType() != valueType) {
+          throw new IllegalStateException(
+              "cache "
+                  + policy.name()
+                  + " already exists with "
+                  + existing.policy()
+                  + " for "
+                  + existing.keyType().getSimpleName()
+                  + " -> "
+                  + existing.valueType().getSimpleName());
+        }
+        @SuppressWarnings("unchecked")
+        Cache<K, V> same = (Cache<K, V>) existing.cache();
+        return same;
+      }
+      Codec<V> codec = settings.codecs().codec(valueType);
+      DefaultCache<K, V> cache =
+          new DefaultCache<>(policy, settings.keyPrefix(), keyType, codec, store, bus, runtime);
+      bus.register(policy.name(), cache);
+      regions.put(policy.name(), new Region(policy, keyType, valueType, cache));
+      return cache;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CircuitState circuitState() {
+    return store.circuitState();
+  }
+
+  @Override
+  public CacheManagerSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      store.close();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CacheManager[" + settings + ", regions=" + regions.keySet() + "]";
+  }
+}

@@ -1,0 +1,279 @@
+package dev.alchemist.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A Redis Cluster of one test's own: three masters without replicas on free loopback ports, joined
+ * with {@code redis-cli --cluster create}, for tests of cluster routing (slots, cross-slot MGET).
+ *
+ * <pre>{@code
+ * try (PrivateRedisCluster cluster = PrivateRedisCluster.start()) {
+ *   client = RedisClusterClient.create(cluster.uris().get(0));
+ * }
+ * }</pre>
+ *
+ * <p>Each node runs without persistence in a temporary directory. Ports are chosen below 55535,
+ * because Redis also binds the port plus 10000 for the cluster bus. {@link #close()} kills every
+ * node and deletes the directory; a JVM shutdown hook kills nodes that were never closed.
+ *
+ * <p>Thread-safe: the accessors are immutable, {@link #close()} is idempotent and synchronized.
+ */
+public final class PrivateRedisCluster implements AutoCloseable {
+
+  private static final String HOST = "127.0.0.1";
+  private static final int MASTERS = 3;
+  private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  private final Path directory;
+  private final List<Integer> ports;
+  private final List<Process> processes = new ArrayList<>();
+  private final Thread cleanup;
+  private boolean closed;
+
+  private PrivateRedisCluster(Path directory, List<Integer> ports) {
+    this.directory = directory;
+    this.ports = List.copyOf(ports);
+    this.cleanup = new Thread(this::killAll, "alchemist-private-cluster-cleanup");
+  }
+
+  /**
+   * Starts three masters, creates the cluster and waits until every node reports {@code
+   * cluster_state:ok}.
+   *
+   * @throws IllegalStateException if {@code redis-server} or {@code redis-cli} is missing or the
+   *     cluster does not form within 30 s; the message includes the end of the logs
+   */
+  public static PrivateRedisCluster start() {
+    Path directory;
+    try {
+      directory = Files.createTempDirectory("alchemist-redis-cluster-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory", e);
+    }
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < MASTERS) {
+      int port = freeClusterPort();
+      if (!ports.contains(port)) {
+        ports.add(port);
+      }
+    }
+    PrivateRedisCluster cluster = new PrivateRedisCluster(directory, ports);
+    Runtime.getRuntime().addShutdownHook(cluster.cleanup);
+    try {
+      cluster.launch();
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The node URIs, {@code redis://127.0.0.1:<port>}, one per master. */
+  public List<String> uris() {
+    List<String> uris = new ArrayList<>();
+    for (int port : ports) {
+      uris.add("redis://" + HOST + ":" + port);
+    }
+    return uris;
+  }
+
+  /** The node ports. */
+  public List<Integer> ports() {
+    return ports;
+  }
+
+  private void launch() {
+    for (int port : ports) {
+      Path nodeDir = directory.resolve(Integer.toString(port));
+      try {
+        Files.createDirectories(nodeDir);
+        Process process =
+            new ProcessBuilder(
+                    "redis-server",
+                    "--bind",
+                    HOST,
+                    "--port",
+                    Integer.toString(port),
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    nodeDir.resolve("nodes.conf").toString(),
+                    "--cluster-node-timeout",
+                    "2000",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                    "--dir",
+                    nodeDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Redirect.appendTo(nodeDir.resolve("server.log").toFile()))
+                .start();
+        process.getOutputStream().close();
+        processes.add(process);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run redis-server: " + e.getMessage(), e);
+      }
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+    for (int port : ports) {
+      awaitPing(port, deadline);
+    }
+    List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    for (int port : ports) {
+      create.add(HOST + ":" + port);
+    }
+    create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    String output = run(create);
+    for (int port : ports) {
+      while (!run(List.of("redis-cli", "-h", HOST, "-p", Integer.toString(port), "cluster", "info"))
+          .contains("cluster_state:ok")) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              "cluster did not reach cluster_state:ok within 30 s; redis-cli said:\n"
+                  + output
+                  + logs());
+        }
+        pause(50);
+      }
+    }
+  }
+
+  private void awaitPing(int port, long deadline) {
+    ServiceAddress address = new ServiceAddress("redis", HOST, port);
+    while (true) {
+      try {
+        Probes.redisPing(address, PROBE_TIMEOUT);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              "cluster node " + address + " did not answer PING: " + e.getMessage() + logs(), e);
+        }
+        pause(20);
+      }
+    }
+  }
+
+  private String run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " did not finish in 30 s");
+      }
+      return output;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + command.get(0), e);
+    }
+  }
+
+  private String logs() {
+    StringBuilder out = new StringBuilder();
+    for (int port : ports) {
+      Path log = directory.resolve(Integer.toString(port)).resolve("server.log");
+      try {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        out.append("\n--- node ")
+            .append(port)
+            .append(" ---\n  ")
+            .append(
+                String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+      } catch (IOException e) {
+        out.append("\ncannot read ").append(log);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Kills every node and deletes the temporary directory. Calling it again does nothing. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + directory, e);
+    }
+  }
+
+  private void killAll() {
+    for (Process process : processes) {
+      process.destroyForcibly();
+    }
+    for (Process process : processes) {
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** A port that is free, and whose cluster bus port (+10000) is free too. */
+  private static int freeClusterPort() {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+      if (isFree(port) && isFree(port + 10_000)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port pair (p, p+10000) found between 20000 and 40000");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort() == port;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting a cluster", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PrivateRedisCluster" + uris();
+  }
+}
