@@ -62,7 +62,6 @@ class DashboardMetricsIT {
    */
   static final Map<String, String> PENDING =
       Map.of(
-          "alchemist_cache_gets_total", "alchemist-cache",
           "alchemist_nats_published_total", "alchemist-nats",
           "alchemist_nats_consumer_pending", "alchemist-nats",
           "alchemist_ai_first_token_seconds", "alchemist-ai");

@@ -2,6 +2,9 @@ package dev.alchemist.metrics;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.alchemist.cache.Cache;
+import dev.alchemist.cache.CacheManager;
+import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.flow.DebounceMetrics;
 import dev.alchemist.core.flow.DebounceSettings;
 import dev.alchemist.core.flow.DebouncedUpdater;
@@ -33,7 +36,8 @@ final class ExercisedApplication implements AutoCloseable {
       exerciseRequestTracking();
       exerciseDebouncer();
       exerciseConnectionPool();
-      // alchemist-cache, alchemist-nats and alchemist-ai: exercise and bind here when they land.
+      exerciseCache();
+      // alchemist-nats and alchemist-ai: exercise and bind here when they land.
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
@@ -81,6 +85,21 @@ final class ExercisedApplication implements AutoCloseable {
     // Hold one connection so hikaricp_connections_active is 1 while the test scrapes.
     Connection held = pool.getConnection();
     resources.add(0, held);
+  }
+
+  private void exerciseCache() {
+    CacheManager caches =
+        CacheManager.builder()
+            .redis(TestServices.redis().uri())
+            .keyPrefix(TestServices.uniquePrefix("metrics"))
+            .meterRegistry(metrics.registry())
+            .build();
+    resources.add(0, caches);
+    Cache<String, String> status =
+        caches.cache(CachePolicy.DOMAIN_STATUS, String.class, String.class);
+    status.put("dialog", "healthy");
+    status.get("dialog"); // near-cache hit
+    status.get("workflow"); // miss
   }
 
   @Override
