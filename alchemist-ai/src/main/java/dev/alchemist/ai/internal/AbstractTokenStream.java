@@ -196,11 +196,15 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
     } finally {
       lock.unlock();
     }
+    lastTokenNanos = now;
     if (tokens++ == 0) {
       firstTokenNanos = now;
       meters.firstToken.record(now - startNanos, TimeUnit.NANOSECONDS);
+      // The watchdog waits for the first-token deadline; from now on the idle deadline rules.
+      cancelWatchdog();
+      armWatchdog(
+          Math.min(timeouts.idle().toNanos(), timeouts.total().toNanos() - (now - startNanos)));
     }
-    lastTokenNanos = now;
     meters.tokens.increment();
     drain();
   }

@@ -183,6 +183,11 @@ final class Chunker implements Flow.Subscription {
     hub.detach(this);
   }
 
+  /** Delivers what became deliverable outside a token arrival (a seeded late start). */
+  void kick() {
+    drain();
+  }
+
   private void drain() {
     if (wip.getAndIncrement() != 0) {
       return;

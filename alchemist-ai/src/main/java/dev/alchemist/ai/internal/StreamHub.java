@@ -140,7 +140,10 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     }
     if (ended) {
       c.upstreamEnded(failure);
-    } else if (connect) {
+    } else {
+      c.kick();
+    }
+    if (connect) {
       connectNanos = ticker.read();
       upstream.subscribe(this);
     }
