@@ -56,6 +56,7 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
   private boolean terminalQueued;
   private @Nullable AiException error;
   private boolean terminated;
+  private volatile boolean started;
 
   // Written by the producer thread, read by the watchdog: volatile.
   private volatile long startNanos;
@@ -115,6 +116,9 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
     armWatchdog(timeouts.firstToken().toNanos());
     if (!isDone()) {
       start();
+      // Demand given inside onSubscribe waited for start(); serve it now.
+      started = true;
+      drain();
     }
   }
 
@@ -266,7 +270,7 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
             signalEnd = true;
             failure = error;
           } else {
-            needMore = demand > 0;
+            needMore = demand > 0 && started;
           }
         } finally {
           lock.unlock();
