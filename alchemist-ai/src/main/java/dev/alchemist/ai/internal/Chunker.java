@@ -31,7 +31,6 @@ final class Chunker implements Flow.Subscription {
   private boolean ready;
   private boolean firstSent;
   private long demand;
-  private int timerGeneration;
   private boolean timerArmed;
   private boolean upstreamDone;
   private @Nullable AiException error;
@@ -63,7 +62,6 @@ final class Chunker implements Flow.Subscription {
 
   void onToken(String text, long now) {
     boolean armTimer = false;
-    int generation = 0;
     lock.lock();
     try {
       if (cancelled || terminated || upstreamDone) {
@@ -83,7 +81,6 @@ final class Chunker implements Flow.Subscription {
       } else if (!ready && !timerArmed) {
         timerArmed = true;
         armTimer = true;
-        generation = timerGeneration;
       }
       if (pendingBytes > policy.maxPendingBytes() && demand == 0) {
         overflowed = true;
@@ -101,30 +98,57 @@ final class Chunker implements Flow.Subscription {
       lock.unlock();
     }
     if (armTimer) {
-      int gen = generation;
-      try {
-        hub.scheduler.schedule(
-            () -> timerFired(gen), policy.maxDelay().toNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        // No timer: release at once rather than hold text with no way to flush it.
-        timerFired(gen);
-      }
+      armTimer(policy.maxDelay().toNanos());
     }
     drain();
   }
 
-  private void timerFired(int generation) {
+  /**
+   * At most one flush timer per subscriber is outstanding. It is not cancelled when a chunk leaves
+   * early; when it fires it flushes text that has waited {@code maxDelay}, or re-arms for the
+   * younger text's remaining time. So a fast stream schedules once per {@code maxDelay}, not once
+   * per chunk.
+   */
+  private void armTimer(long delayNanos) {
+    try {
+      hub.scheduler.schedule(this::timerFired, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // No timer: release at once rather than hold text with no way to flush it.
+      lock.lock();
+      try {
+        timerArmed = false;
+        ready = pending.length() > 0;
+      } finally {
+        lock.unlock();
+      }
+      drain();
+    }
+  }
+
+  private void timerFired() {
+    long rearm = 0;
     lock.lock();
     try {
-      if (generation != timerGeneration || pending.length() == 0) {
+      timerArmed = false;
+      if (cancelled || terminated || pending.length() == 0 || ready) {
         return;
       }
-      ready = true;
-      timerArmed = false;
+      long age = hub.ticker.read() - pendingSince;
+      long remaining = policy.maxDelay().toNanos() - age;
+      if (remaining <= 0) {
+        ready = true;
+      } else {
+        timerArmed = true;
+        rearm = remaining;
+      }
     } finally {
       lock.unlock();
     }
-    drain();
+    if (rearm > 0) {
+      armTimer(rearm);
+    } else {
+      drain();
+    }
   }
 
   /** The upstream ended; the tail is flushed (demand permitting) before the terminal signal. */
@@ -220,8 +244,6 @@ final class Chunker implements Flow.Subscription {
             pendingTokens = 0;
             pendingBytes = 0;
             ready = false;
-            timerArmed = false;
-            timerGeneration++;
             firstSent = true;
             if (demand != Long.MAX_VALUE) {
               demand--;

@@ -63,6 +63,22 @@ class ChunkerTest {
   }
 
   @Test
+  void maxDelay_countsFromTheOldestPendingToken_afterAnEarlyFlush() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a", "b");
+    scheduler.advance(Duration.ofMillis(30));
+    model.push("c", "d", "e", "f", "g");
+    assertThat(s.items).containsExactly("a", "bcdef");
+    scheduler.advance(Duration.ofMillis(49));
+    assertThat(s.items).containsExactly("a", "bcdef");
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(s.items).containsExactly("a", "bcdef", "g");
+    assertThat(scheduler.queued()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void firstTokenImmediateOff_waitsForTheFirstChunk() {
     StreamHub hub = hub(ChunkPolicy.builder().firstTokenImmediate(false).build());
     RecordingSubscriber s = RecordingSubscriber.unbounded();
