@@ -3,5 +3,5 @@
 # Arguments go to the example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -pl examples -am package -DskipTests
+mvn -B -q -Dstyle.color=never -pl examples -am package -DskipTests
 exec java -jar examples/target/examples.jar "$@"

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * collections of {@code List.of}, {@code Set.of}, {@code Map.of} and {@code Stream.toList()}
  * (decoded as {@code List.copyOf}-style immutable collections).
  *
- * <p>A builder is not thread-safe; {@link #build()} copies its state, so it may be reused.
+ * <p>A builder is not thread-safe; {@link Builder#build()} copies its state, so it may be reused.
  */
 public final class KryoCodecs {
 

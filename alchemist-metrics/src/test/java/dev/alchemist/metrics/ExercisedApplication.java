@@ -1,0 +1,97 @@
+package dev.alchemist.metrics;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.alchemist.core.flow.DebounceMetrics;
+import dev.alchemist.core.flow.DebounceSettings;
+import dev.alchemist.core.flow.DebouncedUpdater;
+import dev.alchemist.testing.TestServices;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An application wired the way a host wires Alchemist, with every module that exists on main
+ * exercised once, serving its metrics on a real loopback endpoint. When a module lands, exercise it
+ * here (and bind its meters) so the dashboard test sees its meters in the scrape.
+ */
+final class ExercisedApplication implements AutoCloseable {
+  final AlchemistMetrics metrics;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  ExercisedApplication() throws SQLException {
+    metrics =
+        AlchemistMetrics.builder()
+            .application("metrics-test")
+            .endpoint(MetricsEndpointSettings.builder().port(0).build())
+            .build();
+    resources.add(metrics);
+    try {
+      exerciseRequestTracking();
+      exerciseDebouncer();
+      exerciseConnectionPool();
+      // alchemist-cache, alchemist-nats and alchemist-ai: exercise and bind here when they land.
+    } catch (SQLException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  URI uri() {
+    return metrics.endpoint().orElseThrow().uri();
+  }
+
+  private void exerciseRequestTracking() {
+    RequestTracker tracker = metrics.tracker();
+    tracker.track("dialog.create", () -> "created");
+    tracker.track("dialog.history", () -> {});
+    try {
+      tracker.track(
+          "dialog.create",
+          () -> {
+            throw new IllegalStateException("refused");
+          });
+    } catch (IllegalStateException expected) {
+      // recorded as outcome=error
+    }
+    tracker.trackAsync("model.reply", () -> CompletableFuture.completedFuture("hi")).join();
+  }
+
+  private void exerciseDebouncer() {
+    DebouncedUpdater<String> updater =
+        DebouncedUpdater.create(DebounceSettings.builder().name("dashboard").build(), v -> {});
+    resources.add(0, updater);
+    metrics.bind(DebounceMetrics.of(updater));
+    updater.update("frame-1");
+    updater.flush(); // delivered on this thread: deterministic, no waiting
+  }
+
+  private void exerciseConnectionPool() throws SQLException {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("store");
+    config.setJdbcUrl("jdbc:h2:mem:" + TestServices.uniquePrefix("metrics") + ";DB_CLOSE_DELAY=-1");
+    config.setMaximumPoolSize(2);
+    config.setMinimumIdle(1);
+    config.setMetricRegistry(metrics.registry());
+    HikariDataSource pool = new HikariDataSource(config);
+    resources.add(0, pool);
+    // Hold one connection so hikaricp_connections_active is 1 while the test scrapes.
+    Connection held = pool.getConnection();
+    resources.add(0, held);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + resource, e);
+      }
+    }
+    resources.clear();
+  }
+}
