@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one exception every model client, token stream and chunk stream fails with. {@link
- * #reason()} says what went wrong, so callers switch on it instead of on subclasses; the message
- * carries the state (provider, model, HTTP status, tokens already delivered), never an API key.
+ * The one exception every model client, token stream and chunk stream fails with. {@link #reason()}
+ * says what went wrong, so callers switch on it instead of on subclasses; the message carries the
+ * state (provider, model, HTTP status, tokens already delivered), never an API key.
  *
  * <p>Instances are immutable and safe to share between threads.
  */

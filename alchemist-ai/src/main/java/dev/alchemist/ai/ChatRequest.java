@@ -7,8 +7,8 @@ import java.util.List;
  * What to ask a {@link ChatModel}: the model name, the conversation and the sampling options.
  * Immutable and thread-safe.
  *
- * @param model the provider's model name (for example {@code "gpt-4o-mini"} or {@code
- *     "llama3.2"}); also a metric tag, so hosts should use a bounded set of names
+ * @param model the provider's model name (for example {@code "gpt-4o-mini"} or {@code "llama3.2"});
+ *     also a metric tag, so hosts should use a bounded set of names
  * @param messages the conversation, oldest first; at least one message
  * @param options sampling options
  */

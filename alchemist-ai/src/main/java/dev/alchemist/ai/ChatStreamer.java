@@ -1,12 +1,17 @@
 package dev.alchemist.ai;
 
+import dev.alchemist.ai.internal.CachingTokenStream;
 import dev.alchemist.ai.internal.ChunkMetrics;
 import dev.alchemist.ai.internal.SharedScheduler;
 import dev.alchemist.ai.internal.StreamHub;
+import dev.alchemist.ai.internal.StreamMetrics;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.flow.Ticker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +39,11 @@ public final class ChatStreamer implements AutoCloseable {
   private final Ticker ticker;
   private final ChunkMetrics metrics;
   private final AiListener listener;
+  private final @Nullable ResponseCache cache;
+  private final ConcurrentMap<String, StreamHub> inFlight = new ConcurrentHashMap<>();
+  private final StreamMetrics replayMetrics;
+  private final Counter shared;
+  private final Counter uncacheable;
 
   private ChatStreamer(Builder b) {
     this.ownsModel = b.model == null;
@@ -46,6 +56,18 @@ public final class ChatStreamer implements AutoCloseable {
     this.ticker = b.ticker;
     this.metrics = new ChunkMetrics(b.registry);
     this.listener = b.listener;
+    this.cache = b.cache;
+    this.replayMetrics = new StreamMetrics(b.registry, "cache");
+    this.shared =
+        Counter.builder("alchemist.ai.cache.requests")
+            .description("Response cache lookups by result")
+            .tag("result", "shared")
+            .register(b.registry);
+    this.uncacheable =
+        Counter.builder("alchemist.ai.cache.requests")
+            .description("Response cache lookups by result")
+            .tag("result", "uncacheable")
+            .register(b.registry);
   }
 
   public static Builder builder() {
@@ -55,15 +77,51 @@ public final class ChatStreamer implements AutoCloseable {
   /** Returns a cold, shareable stream; the model is called when the first subscriber subscribes. */
   public ChunkStream stream(ChatRequest request) {
     Checks.notNull("request", request);
+    ResponseCache c = cache;
+    if (c == null) {
+      return hub(model.stream(request), request, false);
+    }
+    if (!c.cacheable(request)) {
+      uncacheable.increment();
+      return hub(model.stream(request), request, false);
+    }
+    String key = c.key(request);
+    for (; ; ) {
+      StreamHub running = inFlight.get(key);
+      if (running != null) {
+        // Single-flight: an identical request is being answered; share its call.
+        shared.increment();
+        return running;
+      }
+      CachingTokenStream upstream =
+          new CachingTokenStream(
+              c, key, model, request, replayMetrics, scheduler, ticker, listener);
+      StreamHub hub = hub(upstream, request, true);
+      if (inFlight.putIfAbsent(key, hub) != null) {
+        continue;
+      }
+      hub.summary()
+          .whenComplete(
+              (s, e) -> {
+                inFlight.remove(key, hub);
+                if (e == null) {
+                  upstream.store(s, hub.recordedTokens());
+                }
+              });
+      return hub;
+    }
+  }
+
+  private StreamHub hub(TokenStream upstream, ChatRequest request, boolean record) {
     return new StreamHub(
-        model.stream(request),
+        upstream,
         policy,
         scheduler,
         ticker,
         metrics.of(model.provider(), request.model()),
         listener,
-        false,
-        false);
+        record,
+        upstream instanceof CachingTokenStream cts ? cts::replayed : () -> false);
   }
 
   public ChatModel model() {
@@ -72,6 +130,11 @@ public final class ChatStreamer implements AutoCloseable {
 
   public ChunkPolicy policy() {
     return policy;
+  }
+
+  /** Answers being computed now (single-flight entries). */
+  public int inFlight() {
+    return inFlight.size();
   }
 
   @Override
@@ -89,6 +152,7 @@ public final class ChatStreamer implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private MeterRegistry registry = Metrics.globalRegistry;
     private AiListener listener = AiListener.NONE;
+    private @Nullable ResponseCache cache;
 
     private Builder() {}
 
@@ -121,6 +185,15 @@ public final class ChatStreamer implements AutoCloseable {
 
     public Builder listener(AiListener listener) {
       this.listener = Checks.notNull("listener", listener);
+      return this;
+    }
+
+    /**
+     * Serve cacheable requests from {@code cache} and share identical concurrent ones; default
+     * none. The streamer does not close the cache.
+     */
+    public Builder cache(ResponseCache cache) {
+      this.cache = Checks.notNull("cache", cache);
       return this;
     }
 

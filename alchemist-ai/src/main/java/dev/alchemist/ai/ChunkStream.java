@@ -18,7 +18,9 @@ public interface ChunkStream extends Flow.Publisher<String> {
   /** The model call's summary; {@link StreamSummary#cached()} is true for a cache replay. */
   CompletableFuture<StreamSummary> summary();
 
-  /** Cancels the model call for every subscriber; they receive {@link AiException.Reason#CANCELLED}. */
+  /**
+   * Cancels the model call for every subscriber; they receive {@link AiException.Reason#CANCELLED}.
+   */
   void cancel();
 
   /** Whether the answer is replayed from the response cache. */

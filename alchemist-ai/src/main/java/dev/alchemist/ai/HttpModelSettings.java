@@ -113,9 +113,9 @@ public record HttpModelSettings(
   }
 
   /**
-   * Builds the settings of one client and then the client. Setters validate their argument
-   * ({@link IllegalArgumentException} naming field, value and limit); {@link #build()} checks
-   * combinations ({@link IllegalStateException}). Not thread-safe; reusable.
+   * Builds the settings of one client and then the client. Setters validate their argument ({@link
+   * IllegalArgumentException} naming field, value and limit); {@link #build()} checks combinations
+   * ({@link IllegalStateException}). Not thread-safe; reusable.
    */
   public static final class Builder {
     private final String provider;
@@ -169,7 +169,8 @@ public record HttpModelSettings(
     }
 
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = Checks.positive("connectTimeout", connectTimeout, Duration.ofMinutes(10));
+      this.connectTimeout =
+          Checks.positive("connectTimeout", connectTimeout, Duration.ofMinutes(10));
       return this;
     }
 
@@ -179,7 +180,8 @@ public record HttpModelSettings(
     }
 
     public Builder initialBackoff(Duration initialBackoff) {
-      this.initialBackoff = Checks.positive("initialBackoff", initialBackoff, Duration.ofMinutes(1));
+      this.initialBackoff =
+          Checks.positive("initialBackoff", initialBackoff, Duration.ofMinutes(1));
       return this;
     }
 

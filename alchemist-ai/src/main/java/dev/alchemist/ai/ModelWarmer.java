@@ -100,7 +100,8 @@ public final class ModelWarmer implements AutoCloseable {
           } else {
             t.tag("outcome", "error").register(registry).record(Duration.ZERO);
             if (failureLogged.compareAndSet(false, true)) {
-              LOG.warn("warming {} model {} failed; retrying at every ping", model.provider(), m, e);
+              LOG.warn(
+                  "warming {} model {} failed; retrying at every ping", model.provider(), m, e);
             }
             try {
               listener.onWarmUpFailure(model.provider(), m, e);

@@ -21,7 +21,6 @@ public final class OpenAiChatModel {
   private OpenAiChatModel() {}
 
   public static HttpModelSettings.Builder builder() {
-    return new HttpModelSettings.Builder(
-        "openai", DEFAULT_BASE_URI, null, HttpChatClient::openAi);
+    return new HttpModelSettings.Builder("openai", DEFAULT_BASE_URI, null, HttpChatClient::openAi);
   }
 }

@@ -159,7 +159,8 @@ class HttpModelClientTest {
   void openAi_errorEventMidStream_deliversPartialTextThenStreamError() {
     server.sse(
         delta("partial"),
-        write("event: error\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n"));
+        write(
+            "event: error\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n"));
     try (ChatModel model = openAi().build()) {
       RecordingSubscriber s = run(model, ChatRequest.of("gpt-test", "hi"));
       assertThat(s.items).containsExactly("partial");
@@ -239,10 +240,13 @@ class HttpModelClientTest {
       assertThat(s.items).containsExactly("ok");
     }
     assertThat(server.received).hasSize(2);
-    assertThat(retries).singleElement().satisfies(e -> {
-      assertThat(e.reason()).isEqualTo(AiException.Reason.RATE_LIMITED);
-      assertThat(e.retryAfter()).contains(Duration.ZERO);
-    });
+    assertThat(retries)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo(AiException.Reason.RATE_LIMITED);
+              assertThat(e.retryAfter()).contains(Duration.ZERO);
+            });
   }
 
   @Test
@@ -368,9 +372,11 @@ class HttpModelClientTest {
                 + "\"done_reason\":\"stop\",\"total_duration\":5000000,\"load_duration\":2000000,"
                 + "\"prompt_eval_count\":11,\"eval_count\":2,\"eval_duration\":1000000}\n"));
     try (ChatModel model = ollama().keepAlive(Duration.ofMinutes(10)).build()) {
-      TokenStream stream = model.stream(
-          ChatRequest.of("llama", List.of(ChatMessage.system("be brief"), ChatMessage.user("hi")))
-              .withOptions(ChatOptions.builder().temperature(0.2).maxTokens(5).build()));
+      TokenStream stream =
+          model.stream(
+              ChatRequest.of(
+                      "llama", List.of(ChatMessage.system("be brief"), ChatMessage.user("hi")))
+                  .withOptions(ChatOptions.builder().temperature(0.2).maxTokens(5).build()));
       RecordingSubscriber s = RecordingSubscriber.unbounded();
       stream.subscribe(s);
       StreamSummary summary = stream.summary().get(20, TimeUnit.SECONDS);
@@ -427,8 +433,9 @@ class HttpModelClientTest {
     server.respond(
         200,
         Map.of("Content-Type", "application/json"),
-        write("{\"model\":\"llama\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
-            + "\"done_reason\":\"load\",\"done\":true}"));
+        write(
+            "{\"model\":\"llama\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+                + "\"done_reason\":\"load\",\"done\":true}"));
     try (ChatModel model = ollama().build()) {
       Duration took = model.warmUp("llama").get(20, TimeUnit.SECONDS);
       assertThat(took).isPositive();

@@ -50,12 +50,20 @@ class ModelWarmerTest {
   @Test
   void start_preloadsEveryModel_andRecordsLoadTime() {
     try (ModelWarmer w =
-        ModelWarmer.builder(model).preload("a", "b").scheduler(scheduler).meterRegistry(registry).build()) {
+        ModelWarmer.builder(model)
+            .preload("a", "b")
+            .scheduler(scheduler)
+            .meterRegistry(registry)
+            .build()) {
       assertThat(w.start().join()).containsEntry("a", Duration.ofMillis(120)).hasSize(2);
     }
     assertThat(warmed).containsExactly("a", "b");
     assertThat(
-            registry.get("alchemist.ai.model.load").tags("model", "a", "outcome", "success").timer().count())
+            registry
+                .get("alchemist.ai.model.load")
+                .tags("model", "a", "outcome", "success")
+                .timer()
+                .count())
         .isEqualTo(1);
   }
 
@@ -92,9 +100,11 @@ class ModelWarmerTest {
   @Test
   void pingIntervalNotShorterThanKeepAlive_isRejected() {
     assertThatThrownBy(
-            () -> ModelWarmer.builder(model).preload("a").pingInterval(Duration.ofMinutes(5)).build())
+            () ->
+                ModelWarmer.builder(model).preload("a").pingInterval(Duration.ofMinutes(5)).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("pingInterval (PT5M) must be shorter than the model's keepAlive (PT5M)");
+        .hasMessageContaining(
+            "pingInterval (PT5M) must be shorter than the model's keepAlive (PT5M)");
   }
 
   @Test

@@ -131,7 +131,11 @@ class SimulatedChatModelTest {
       // 20 tokens: the first alone, then chunks of five, then the 4-token tail.
       assertThat(s.items).hasSize(5);
       assertThat(s.completed).isTrue();
-      assertThat(registry.get("alchemist.ai.first.chunk").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+      assertThat(
+              registry
+                  .get("alchemist.ai.first.chunk")
+                  .timer()
+                  .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
           .isEqualTo(100.0);
       assertThat(answer.summary().join().cached()).isFalse();
     }

@@ -19,9 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback JDK HttpServer that answers each request with the next scripted response, writing
- * real SSE or NDJSON bytes in chunked encoding, flushing after every step so the client sees them
- * as they come. Steps can pause (a slow drip) or drop the connection (a disconnect).
+ * A loopback JDK HttpServer that answers each request with the next scripted response, writing real
+ * SSE or NDJSON bytes in chunked encoding, flushing after every step so the client sees them as
+ * they come. Steps can pause (a slow drip) or drop the connection (a disconnect).
  */
 final class WireServer implements AutoCloseable {
   /** One step of a response body. */
@@ -97,9 +97,7 @@ final class WireServer implements AutoCloseable {
   }
 
   static String json(String s) {
-    return "\""
-        + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
-        + "\"";
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
   private void handle(HttpExchange ex) throws IOException {

@@ -22,14 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demand, queue, timeout and metrics machinery shared by every token stream. Subclasses
- * produce tokens with {@link #token(String)} and end with {@link #complete()} or {@link
+ * The demand, queue, timeout and metrics machinery shared by every token stream. Subclasses produce
+ * tokens with {@link #token(String)} and end with {@link #complete()} or {@link
  * #fail(AiException)}; this class delivers them in order as demand allows, asks the subclass for
  * more with {@link #requestMore()} only when its queue is empty and the subscriber wants more (real
  * backpressure down to the socket), and runs one watchdog task per stream for the three timeouts.
  *
- * <p>Thread-safety: producer callbacks, {@code request}, {@code cancel} and the watchdog may run
- * on different threads; state is guarded by a lock held only for queue operations, and signals are
+ * <p>Thread-safety: producer callbacks, {@code request}, {@code cancel} and the watchdog may run on
+ * different threads; state is guarded by a lock held only for queue operations, and signals are
  * serialized by a work-in-progress counter, never delivered while holding the lock.
  */
 public abstract class AbstractTokenStream implements TokenStream, Flow.Subscription {
@@ -163,6 +163,11 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
             null));
   }
 
+  /** Whether this stream replays a cached answer; reported in the summary. */
+  protected boolean cachedReplay() {
+    return false;
+  }
+
   /** Whether the stream was cancelled or ended. */
   protected final boolean isDone() {
     lock.lock();
@@ -218,7 +223,9 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
     terminal(null);
   }
 
-  /** Ends the stream with {@code failure} once the queued tokens (the partial text) are delivered. */
+  /**
+   * Ends the stream with {@code failure} once the queued tokens (the partial text) are delivered.
+   */
   protected final void fail(AiException failure) {
     terminal(failure.withTokensDelivered(tokens));
   }
@@ -339,7 +346,7 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
             Duration.ofNanos(first),
             Duration.ofNanos(now - startNanos),
             loadDuration,
-            false);
+            cachedReplay());
     if (result.tokensPerSecond() > 0) {
       meters.tokenRate.record(result.tokensPerSecond());
     }

@@ -53,7 +53,8 @@ public final class ChunkMetrics {
               .register(registry);
       bufferDelay =
           Timer.builder("alchemist.ai.buffer.delay")
-              .description("Latency added by buffering: oldest token's arrival to its chunk's delivery")
+              .description(
+                  "Latency added by buffering: oldest token's arrival to its chunk's delivery")
               .tags("provider", provider, "model", model)
               .register(registry);
       overflows =

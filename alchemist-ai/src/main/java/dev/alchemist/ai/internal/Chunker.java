@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One subscriber's buffer: merges tokens into chunks by the {@link ChunkPolicy} and hands them out
  * as demand allows. Appending a token takes the lock, appends to a reused {@link StringBuilder} and
- * counts; it allocates nothing unless the builder grows or a flush timer is armed (once per
- * chunk). Signals are serialized by a work-in-progress counter and never sent under the lock.
+ * counts; it allocates nothing unless the builder grows or a flush timer is armed (once per chunk).
+ * Signals are serialized by a work-in-progress counter and never sent under the lock.
  */
 final class Chunker implements Flow.Subscription {
   /** Builders that grew past this (a slow subscriber's merge) are replaced after they drain. */

@@ -124,7 +124,10 @@ public final class HttpChatClient implements ChatModel {
               if (resp.body().contains("\"error\"")) {
                 throw new AiException(
                     AiException.Reason.SERVER,
-                    "ollama could not load model " + model + ": " + redact(abbreviate(resp.body())));
+                    "ollama could not load model "
+                        + model
+                        + ": "
+                        + redact(abbreviate(resp.body())));
               }
               return Duration.ofNanos(settings.ticker().read() - start);
             });
@@ -173,8 +176,10 @@ public final class HttpChatClient implements ChatModel {
   void skipped(String model, String why) {
     metrics.skipped();
     if (skipLogged.compareAndSet(false, true)) {
-      LOG.warn("{} stream: skipped an unreadable event ({}); further skips are only counted",
-          settings.provider(), redact(why));
+      LOG.warn(
+          "{} stream: skipped an unreadable event ({}); further skips are only counted",
+          settings.provider(),
+          redact(why));
     }
     try {
       settings.listener().onSkipped(settings.provider(), model, redact(why));
@@ -186,8 +191,12 @@ public final class HttpChatClient implements ChatModel {
   void retrying(String model, int attempt, AiException failure, long delayMillis) {
     metrics.retries(failure.reason().name().toLowerCase(Locale.ROOT)).increment();
     if (retryLogged.compareAndSet(false, true)) {
-      LOG.warn("{} model {}: retrying after {} ({} ms); further retries are only counted",
-          settings.provider(), model, failure.getMessage(), delayMillis);
+      LOG.warn(
+          "{} model {}: retrying after {} ({} ms); further retries are only counted",
+          settings.provider(),
+          model,
+          failure.getMessage(),
+          delayMillis);
     }
     try {
       settings.listener().onRetry(settings.provider(), model, attempt, failure, delayMillis);
@@ -330,7 +339,9 @@ public final class HttpChatClient implements ChatModel {
 
   private byte[] warmUpBody(String model) {
     String keepAlive =
-        settings.keepAlive() == null ? "" : ",\"keep_alive\":\"" + settings.keepAlive().toSeconds() + "s\"";
+        settings.keepAlive() == null
+            ? ""
+            : ",\"keep_alive\":\"" + settings.keepAlive().toSeconds() + "s\"";
     StringBuilder sb = new StringBuilder("{\"model\":");
     try (var w = new java.io.StringWriter();
         JsonGenerator g = WireDecoder.JSON.createGenerator(w)) {

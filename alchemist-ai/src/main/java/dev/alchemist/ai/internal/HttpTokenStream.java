@@ -169,8 +169,7 @@ final class HttpTokenStream extends AbstractTokenStream {
       return HttpResponse.BodySubscribers.mapping(
           HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
           text -> {
-            attemptFailed(
-                this, client.mapStatus(info.statusCode(), info.headers(), text, model));
+            attemptFailed(this, client.mapStatus(info.statusCode(), info.headers(), text, model));
             return null;
           });
     }
@@ -312,7 +311,11 @@ final class HttpTokenStream extends AbstractTokenStream {
           this,
           new AiException(
               tokens() == 0 ? AiException.Reason.SERVER : AiException.Reason.STREAM,
-              client.settings.provider() + " model " + model + ": " + client.redact(error.getMessage())));
+              client.settings.provider()
+                  + " model "
+                  + model
+                  + ": "
+                  + client.redact(error.getMessage())));
     }
 
     @Override

@@ -62,7 +62,8 @@ final class OllamaDecoder extends WireDecoder implements LineSplitter.LineSink {
               listener.loadDuration(p.getLongValue());
             }
           }
-          case "prompt_eval_count" -> prompt = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+          case "prompt_eval_count" ->
+              prompt = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
           case "eval_count" -> completion = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
           case "error" -> {
             listener.error(
@@ -80,7 +81,10 @@ final class OllamaDecoder extends WireDecoder implements LineSplitter.LineSink {
       }
     } catch (IOException | RuntimeException e) {
       listener.skipped(
-          "malformed NDJSON line (" + e.getClass().getSimpleName() + "): " + abbreviate(bytes, offset, length));
+          "malformed NDJSON line ("
+              + e.getClass().getSimpleName()
+              + "): "
+              + abbreviate(bytes, offset, length));
     }
   }
 

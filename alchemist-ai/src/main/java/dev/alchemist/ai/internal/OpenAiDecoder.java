@@ -38,7 +38,9 @@ final class OpenAiDecoder extends WireDecoder implements SseParser.EventSink {
       return;
     }
     if ("error".equals(event)) {
-      listener.error(new AiException(AiException.Reason.STREAM, "provider error event: " + text(data, length)));
+      listener.error(
+          new AiException(
+              AiException.Reason.STREAM, "provider error event: " + text(data, length)));
       return;
     }
     try (JsonParser p = JSON.createParser(data, 0, length)) {
@@ -61,7 +63,8 @@ final class OpenAiDecoder extends WireDecoder implements SseParser.EventSink {
         }
       }
     } catch (IOException | RuntimeException e) {
-      listener.skipped("malformed SSE data (" + e.getClass().getSimpleName() + "): " + abbreviate(data, length));
+      listener.skipped(
+          "malformed SSE data (" + e.getClass().getSimpleName() + "): " + abbreviate(data, length));
     }
   }
 

@@ -21,11 +21,11 @@ import org.jspecify.annotations.Nullable;
 public final class SimulatedModel implements ChatModel {
   private static final String[] WORDS = {
     "the", "stream", "token", "model", "answer", "buffer", "latency", "chunk", "cache", "event",
-    "dialog", "fast", "quiet", "river", "stone", "light", "graph", "vector", "signal", "pulse",
-    "a", "of", "and", "to", "in", "is", "that", "it", "with", "for", "as", "on", "by", "at",
-    "warm", "cold", "flow", "state", "tensor", "prompt", "reply", "query", "field", "node",
-    "über", "naïve", "café", "日本", "emoji🙂", "ok", "yes", "no", "maybe", "always", "never",
-    "time", "space", "energy", "matter", "form", "code", "java", "byte", "bit"
+    "dialog", "fast", "quiet", "river", "stone", "light", "graph", "vector", "signal", "pulse", "a",
+    "of", "and", "to", "in", "is", "that", "it", "with", "for", "as", "on", "by", "at", "warm",
+    "cold", "flow", "state", "tensor", "prompt", "reply", "query", "field", "node", "über", "naïve",
+    "café", "日本", "emoji🙂", "ok", "yes", "no", "maybe", "always", "never", "time", "space",
+    "energy", "matter", "form", "code", "java", "byte", "bit"
   };
 
   private final SimulatedChatModel.Settings settings;
@@ -102,7 +102,8 @@ public final class SimulatedModel implements ChatModel {
           settings.listener());
       this.random = new SplittableRandom(settings.seed() ^ fingerprint(request));
       Integer max = request.options().maxTokens();
-      this.total = max == null ? settings.tokensPerAnswer() : Math.min(max, settings.tokensPerAnswer());
+      this.total =
+          max == null ? settings.tokensPerAnswer() : Math.min(max, settings.tokensPerAnswer());
       this.finishReason = max != null && max < settings.tokensPerAnswer() ? "length" : "stop";
       int fail = settings.failAfterTokens();
       if (fail < 0 && settings.failureRate() > 0 && random.nextDouble() < settings.failureRate()) {
@@ -110,7 +111,8 @@ public final class SimulatedModel implements ChatModel {
       }
       this.failAt = fail;
       this.interval = (long) (1e9 / settings.tokensPerSecond());
-      this.promptTokens = request.messages().stream().mapToLong(m -> m.content().length() / 4 + 1).sum();
+      this.promptTokens =
+          request.messages().stream().mapToLong(m -> m.content().length() / 4 + 1).sum();
     }
 
     @Override
@@ -130,7 +132,9 @@ public final class SimulatedModel implements ChatModel {
         tick = scheduler.schedule(this::emit, delay, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         tickPending.set(false);
-        fail(new AiException(AiException.Reason.CANCELLED, "simulated model scheduler is shut down", e));
+        fail(
+            new AiException(
+                AiException.Reason.CANCELLED, "simulated model scheduler is shut down", e));
       }
     }
 

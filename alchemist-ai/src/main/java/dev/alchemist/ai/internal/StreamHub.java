@@ -37,7 +37,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   final Ticker ticker;
   private final ChunkMetrics.Meters meters;
   private final AiListener listener;
-  private final boolean cached;
+  private final java.util.function.BooleanSupplier cached;
   private final ReentrantLock lock = new ReentrantLock();
   private final StringBuilder history = new StringBuilder(0);
   private final @Nullable List<String> recorded;
@@ -58,8 +58,8 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       Ticker ticker,
       ChunkMetrics.Meters meters,
       AiListener listener,
-      boolean cached,
-      boolean record) {
+      boolean record,
+      java.util.function.BooleanSupplier cached) {
     this.upstream = upstream;
     this.policy = policy;
     this.scheduler = scheduler;
@@ -73,25 +73,11 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
         .whenComplete(
             (s, e) -> {
               if (e == null) {
-                summary.complete(cached ? withCached(s) : s);
+                summary.complete(s);
               } else {
                 summary.completeExceptionally(e);
               }
             });
-  }
-
-  private static StreamSummary withCached(StreamSummary s) {
-    return new StreamSummary(
-        s.provider(),
-        s.model(),
-        s.finishReason(),
-        s.tokens(),
-        s.promptTokens(),
-        s.completionTokens(),
-        s.timeToFirstToken(),
-        s.total(),
-        s.loadDuration(),
-        true);
   }
 
   /** The tokens received so far, when recording; used to fill the response cache. */
@@ -111,7 +97,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
 
   @Override
   public boolean cached() {
-    return cached;
+    return cached.getAsBoolean();
   }
 
   @Override
@@ -203,8 +189,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     }
     if (last) {
       cancelUpstream(
-          new AiException(AiException.Reason.CANCELLED, "every subscriber left the stream"),
-          false);
+          new AiException(AiException.Reason.CANCELLED, "every subscriber left the stream"), false);
     }
   }
 

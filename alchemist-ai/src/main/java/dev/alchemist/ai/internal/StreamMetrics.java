@@ -25,13 +25,22 @@ public final class StreamMetrics {
 
   private final MeterRegistry registry;
   private final String provider;
-  private final AtomicInteger active = new AtomicInteger();
+
+  /** One counter per (registry, provider): a gauge registers once, so clients must share it. */
+  private static final java.util.Map<MeterRegistry, ConcurrentMap<String, AtomicInteger>> ACTIVE =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private final AtomicInteger active;
   private final ConcurrentMap<String, ModelMeters> models = new ConcurrentHashMap<>();
   private final Counter skipped;
 
   public StreamMetrics(MeterRegistry registry, String provider) {
     this.registry = registry;
     this.provider = provider;
+    this.active =
+        ACTIVE
+            .computeIfAbsent(registry, r -> new ConcurrentHashMap<>())
+            .computeIfAbsent(provider, p -> new AtomicInteger());
     Gauge.builder("alchemist.ai.streams.active", active, AtomicInteger::get)
         .description("Model streams open now")
         .tag("provider", provider)

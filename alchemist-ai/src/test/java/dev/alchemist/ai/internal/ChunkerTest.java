@@ -23,8 +23,8 @@ class ChunkerTest {
         scheduler.ticker(),
         new ChunkMetrics(registry).of("manual", "m"),
         AiListener.NONE,
-        false,
-        true);
+        true,
+        () -> false);
   }
 
   @Test
@@ -58,7 +58,11 @@ class ChunkerTest {
     assertThat(s.items).containsExactly("a");
     scheduler.advance(Duration.ofMillis(1));
     assertThat(s.items).containsExactly("a", "bc");
-    assertThat(registry.get("alchemist.ai.buffer.delay").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS))
+    assertThat(
+            registry
+                .get("alchemist.ai.buffer.delay")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS))
         .isEqualTo(50.0);
   }
 

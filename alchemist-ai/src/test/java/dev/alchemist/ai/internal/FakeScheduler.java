@@ -1,7 +1,6 @@
 package dev.alchemist.ai.internal;
 
 import dev.alchemist.core.flow.Ticker;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import org.jspecify.annotations.Nullable;
 
-/** Records what it receives; requests {@code initial} at subscription and nothing more by itself. */
+/**
+ * Records what it receives; requests {@code initial} at subscription and nothing more by itself.
+ */
 public final class RecordingSubscriber implements Flow.Subscriber<String> {
   public final List<String> items = new CopyOnWriteArrayList<>();
   public final CompletableFuture<Void> done = new CompletableFuture<>();

@@ -96,7 +96,8 @@ class WireDecoderProperties {
           .append(newline);
     }
     sb.append("data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}").append(newline);
-    sb.append(newline).append("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":");
+    sb.append(newline)
+        .append("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":");
     sb.append(tokens.size()).append("}}").append(newline).append(newline);
     sb.append("data: [DONE]").append(newline).append(newline);
     return sb.toString();
@@ -105,9 +106,12 @@ class WireDecoderProperties {
   static String ndjson(List<String> tokens) {
     StringBuilder sb = new StringBuilder();
     for (String t : tokens) {
-      sb.append("{\"message\":{\"role\":\"assistant\",\"content\":").append(json(t)).append("},\"done\":false}\n");
+      sb.append("{\"message\":{\"role\":\"assistant\",\"content\":")
+          .append(json(t))
+          .append("},\"done\":false}\n");
     }
-    sb.append("{\"done\":true,\"done_reason\":\"stop\",\"load_duration\":5,\"prompt_eval_count\":3,\"eval_count\":")
+    sb.append(
+            "{\"done\":true,\"done_reason\":\"stop\",\"load_duration\":5,\"prompt_eval_count\":3,\"eval_count\":")
         .append(tokens.size())
         .append("}\n");
     return sb.toString();
@@ -171,7 +175,9 @@ class WireDecoderProperties {
                 Arbitraries.integers().between(0, 300),
                 Arbitraries.bytes(),
                 Arbitraries.of(
-                    sse(List.of("a", "b"), "\n"), ndjson(List.of("a", "b")), sse(List.of("x"), "\r\n")))
+                    sse(List.of("a", "b"), "\n"),
+                    ndjson(List.of("a", "b")),
+                    sse(List.of("x"), "\r\n")))
             .as(
                 (pos, b, text) -> {
                   byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

@@ -102,15 +102,15 @@ public final class ConcurrentStreams {
           tokens,
           tokens / elapsed,
           delay.count());
-      System.out.printf(
-          "buffer delay: %s | first chunk: %s%n", pct(delay), pct(first));
+      System.out.printf("buffer delay: %s | first chunk: %s%n", pct(delay), pct(first));
     }
   }
 
   private static String pct(Timer t) {
     StringBuilder sb = new StringBuilder();
     for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
-      sb.append(String.format("p%.0f=%.2fms ", v.percentile() * 100, v.value(TimeUnit.MILLISECONDS)));
+      sb.append(
+          String.format("p%.0f=%.2fms ", v.percentile() * 100, v.value(TimeUnit.MILLISECONDS)));
     }
     return sb.append(String.format("max=%.2fms", t.max(TimeUnit.MILLISECONDS))).toString();
   }
