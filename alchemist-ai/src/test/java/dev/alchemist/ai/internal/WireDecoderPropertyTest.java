@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class WireDecoderProperties {
+class WireDecoderPropertyTest {
 
   /** Records every wire event as a line of text, so two runs compare with equals. */
   static final class Log implements WireListener {
