@@ -1,0 +1,204 @@
+package dev.alchemist.ai;
+
+import dev.alchemist.ai.internal.CachingTokenStream;
+import dev.alchemist.ai.internal.ChunkMetrics;
+import dev.alchemist.ai.internal.SharedScheduler;
+import dev.alchemist.ai.internal.StreamHub;
+import dev.alchemist.ai.internal.StreamMetrics;
+import dev.alchemist.core.Checks;
+import dev.alchemist.core.flow.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point for buffered model answers: turns a {@link ChatRequest} into a {@link
+ * ChunkStream} that chunks the model's tokens by a {@link ChunkPolicy}, delivers them with real
+ * back-pressure, fans one call out to several subscribers, and records chunk metrics.
+ *
+ * <pre>{@code
+ * try (ChatStreamer chat = ChatStreamer.builder().model(ollama).build()) {
+ *   ChunkStream answer = chat.stream(ChatRequest.of("llama3.2", "Why is the sky blue?"));
+ *   answer.subscribe(dashboardA);
+ *   answer.subscribe(dashboardB); // same model call
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} closes the model if the streamer created it (the simulated
+ * default), which cancels its open streams; a model passed in belongs to the host.
+ */
+public final class ChatStreamer implements AutoCloseable {
+  private final ChatModel model;
+  private final boolean ownsModel;
+  private final ChunkPolicy policy;
+  private final ScheduledExecutorService scheduler;
+  private final Ticker ticker;
+  private final ChunkMetrics metrics;
+  private final AiListener listener;
+  private final @Nullable ResponseCache cache;
+  private final ConcurrentMap<String, StreamHub> inFlight = new ConcurrentHashMap<>();
+  private final StreamMetrics replayMetrics;
+  private final Counter shared;
+  private final Counter uncacheable;
+
+  private ChatStreamer(Builder b) {
+    this.ownsModel = b.model == null;
+    this.model =
+        b.model != null
+            ? b.model
+            : SimulatedChatModel.builder().meterRegistry(b.registry).ticker(b.ticker).build();
+    this.policy = b.policy;
+    this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.get();
+    this.ticker = b.ticker;
+    this.metrics = new ChunkMetrics(b.registry);
+    this.listener = b.listener;
+    this.cache = b.cache;
+    this.replayMetrics = new StreamMetrics(b.registry, "cache");
+    this.shared =
+        Counter.builder("alchemist.ai.cache.requests")
+            .description("Response cache lookups by result")
+            .tag("result", "shared")
+            .register(b.registry);
+    this.uncacheable =
+        Counter.builder("alchemist.ai.cache.requests")
+            .description("Response cache lookups by result")
+            .tag("result", "uncacheable")
+            .register(b.registry);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a cold, shareable stream; the model is called when the first subscriber subscribes. */
+  public ChunkStream stream(ChatRequest request) {
+    Checks.notNull("request", request);
+    ResponseCache c = cache;
+    if (c == null) {
+      return hub(model.stream(request), request, false);
+    }
+    if (!c.cacheable(request)) {
+      uncacheable.increment();
+      return hub(model.stream(request), request, false);
+    }
+    String key = c.key(request);
+    for (; ; ) {
+      StreamHub running = inFlight.get(key);
+      if (running != null) {
+        // Single-flight: an identical request is being answered; share its call.
+        shared.increment();
+        return running;
+      }
+      CachingTokenStream upstream =
+          new CachingTokenStream(
+              c, key, model, request, replayMetrics, scheduler, ticker, listener);
+      StreamHub hub = hub(upstream, request, true);
+      if (inFlight.putIfAbsent(key, hub) != null) {
+        continue;
+      }
+      hub.summary()
+          .whenComplete(
+              (s, e) -> {
+                inFlight.remove(key, hub);
+                if (e == null) {
+                  upstream.store(s, hub.recordedTokens());
+                }
+              });
+      return hub;
+    }
+  }
+
+  private StreamHub hub(TokenStream upstream, ChatRequest request, boolean record) {
+    return new StreamHub(
+        upstream,
+        policy,
+        scheduler,
+        ticker,
+        metrics.of(model.provider(), request.model()),
+        listener,
+        record,
+        upstream instanceof CachingTokenStream cts ? cts::replayed : () -> false);
+  }
+
+  public ChatModel model() {
+    return model;
+  }
+
+  public ChunkPolicy policy() {
+    return policy;
+  }
+
+  /** Answers being computed now (single-flight entries). */
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  @Override
+  public void close() {
+    if (ownsModel) {
+      model.close();
+    }
+  }
+
+  /** Builds a {@link ChatStreamer}; setters validate; not thread-safe. */
+  public static final class Builder {
+    private @Nullable ChatModel model;
+    private ChunkPolicy policy = ChunkPolicy.DEFAULTS;
+    private @Nullable ScheduledExecutorService scheduler;
+    private Ticker ticker = Ticker.system();
+    private MeterRegistry registry = Metrics.globalRegistry;
+    private AiListener listener = AiListener.NONE;
+    private @Nullable ResponseCache cache;
+
+    private Builder() {}
+
+    /** The model; default a {@link SimulatedChatModel} with default settings. */
+    public Builder model(ChatModel model) {
+      this.model = Checks.notNull("model", model);
+      return this;
+    }
+
+    public Builder chunkPolicy(ChunkPolicy policy) {
+      this.policy = Checks.notNull("policy", policy);
+      return this;
+    }
+
+    /** Timer for max-delay flushes; default one shared daemon thread. Never shut down by us. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Checks.notNull("ticker", ticker);
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Checks.notNull("registry", registry);
+      return this;
+    }
+
+    public Builder listener(AiListener listener) {
+      this.listener = Checks.notNull("listener", listener);
+      return this;
+    }
+
+    /**
+     * Serve cacheable requests from {@code cache} and share identical concurrent ones; default
+     * none. The streamer does not close the cache.
+     */
+    public Builder cache(ResponseCache cache) {
+      this.cache = Checks.notNull("cache", cache);
+      return this;
+    }
+
+    public ChatStreamer build() {
+      return new ChatStreamer(this);
+    }
+  }
+}

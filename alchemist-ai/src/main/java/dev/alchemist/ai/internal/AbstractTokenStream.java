@@ -1,0 +1,445 @@
+package dev.alchemist.ai.internal;
+
+import dev.alchemist.ai.AiException;
+import dev.alchemist.ai.AiListener;
+import dev.alchemist.ai.StreamSummary;
+import dev.alchemist.ai.StreamTimeouts;
+import dev.alchemist.ai.TokenStream;
+import dev.alchemist.core.flow.Ticker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demand, queue, timeout and metrics machinery shared by every token stream. Subclasses produce
+ * tokens with {@link #token(String)} and end with {@link #complete()} or {@link
+ * #fail(AiException)}; this class delivers them in order as demand allows, asks the subclass for
+ * more with {@link #requestMore()} only when its queue is empty and the subscriber wants more (real
+ * backpressure down to the socket), and runs one watchdog task per stream for the three timeouts.
+ *
+ * <p>Thread-safety: producer callbacks, {@code request}, {@code cancel} and the watchdog may run on
+ * different threads; state is guarded by a lock held only for queue operations, and signals are
+ * serialized by a work-in-progress counter, never delivered while holding the lock.
+ */
+public abstract class AbstractTokenStream implements TokenStream, Flow.Subscription {
+  private static final Logger LOG = LoggerFactory.getLogger(AbstractTokenStream.class);
+  private static final AtomicBoolean SUBSCRIBER_FAILURE_LOGGED = new AtomicBoolean();
+
+  protected final String model;
+  protected final StreamMetrics metrics;
+  protected final StreamMetrics.ModelMeters meters;
+  protected final StreamTimeouts timeouts;
+  protected final ScheduledExecutorService scheduler;
+  protected final Ticker ticker;
+  protected final AiListener listener;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<String> queue = new ArrayDeque<>(4);
+  private final AtomicInteger wip = new AtomicInteger();
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
+  private Flow.@Nullable Subscriber<? super String> downstream;
+  private long demand;
+  private boolean cancelled;
+  private boolean terminalQueued;
+  private @Nullable AiException error;
+  private boolean terminated;
+  private volatile boolean started;
+
+  // Written by the producer thread, read by the watchdog: volatile.
+  private volatile long startNanos;
+  private volatile long firstTokenNanos;
+  private volatile long lastTokenNanos;
+  private volatile long tokens;
+  private @Nullable ScheduledFuture<?> watchdog;
+
+  protected @Nullable String finishReason;
+  protected long promptTokens = -1;
+  protected long completionTokens = -1;
+  protected @Nullable Duration loadDuration;
+
+  protected AbstractTokenStream(
+      String model,
+      StreamMetrics metrics,
+      StreamTimeouts timeouts,
+      ScheduledExecutorService scheduler,
+      Ticker ticker,
+      AiListener listener) {
+    this.model = model;
+    this.metrics = metrics;
+    this.meters = metrics.model(model);
+    this.timeouts = timeouts;
+    this.scheduler = scheduler;
+    this.ticker = ticker;
+    this.listener = listener;
+  }
+
+  /** Starts the call; runs once, on the subscribing thread, after {@code onSubscribe}. */
+  protected abstract void start();
+
+  /** The subscriber wants more and the queue is empty: produce (or read) more. */
+  protected abstract void requestMore();
+
+  /** Releases the call (closes the HTTP stream, cancels timers); may run more than once. */
+  protected abstract void release();
+
+  @Override
+  public final CompletableFuture<StreamSummary> summary() {
+    return summary;
+  }
+
+  @Override
+  public final void subscribe(Flow.Subscriber<? super String> subscriber) {
+    if (!subscribed.compareAndSet(false, true)) {
+      subscriber.onSubscribe(NoopSubscription.INSTANCE);
+      subscriber.onError(
+          new IllegalStateException(
+              "a token stream has one subscriber; use ChatStreamer for fan-out"));
+      return;
+    }
+    downstream = subscriber;
+    startNanos = ticker.read();
+    metrics.opened();
+    subscriber.onSubscribe(this);
+    armWatchdog(timeouts.firstToken().toNanos());
+    if (!isDone()) {
+      start();
+      // Demand given inside onSubscribe waited for start(); serve it now.
+      started = true;
+      drain();
+    }
+  }
+
+  @Override
+  public final void request(long n) {
+    if (n <= 0) {
+      fail(new AiException(AiException.Reason.PROTOCOL, "request(" + n + "): n must be > 0 (3.9)"));
+      return;
+    }
+    lock.lock();
+    try {
+      demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+    } finally {
+      lock.unlock();
+    }
+    drain();
+  }
+
+  @Override
+  public final void cancel() {
+    lock.lock();
+    try {
+      if (cancelled || terminated) {
+        return;
+      }
+      cancelled = true;
+      queue.clear();
+    } finally {
+      lock.unlock();
+    }
+    release();
+    cancelWatchdog();
+    end(
+        "cancelled",
+        new AiException(
+            AiException.Reason.CANCELLED,
+            "stream of " + metrics.provider() + " model " + model + " cancelled",
+            0,
+            null,
+            null,
+            tokens,
+            null));
+  }
+
+  /** Whether this stream replays a cached answer; reported in the summary. */
+  protected boolean cachedReplay() {
+    return false;
+  }
+
+  /** Whether the stream was cancelled or ended. */
+  protected final boolean isDone() {
+    lock.lock();
+    try {
+      return cancelled || terminalQueued;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tokens received so far. */
+  protected final long tokens() {
+    return tokens;
+  }
+
+  /** Nanos since the subscription (the request). */
+  protected final long elapsedNanos() {
+    return ticker.read() - startNanos;
+  }
+
+  /** Records the first response byte (the headers). */
+  protected final void firstByte() {
+    meters.firstByte.record(elapsedNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Queues one token for delivery. */
+  protected final void token(String text) {
+    long now = ticker.read();
+    lock.lock();
+    try {
+      if (cancelled || terminalQueued) {
+        return;
+      }
+      queue.add(text);
+    } finally {
+      lock.unlock();
+    }
+    lastTokenNanos = now;
+    if (tokens++ == 0) {
+      firstTokenNanos = now;
+      meters.firstToken.record(now - startNanos, TimeUnit.NANOSECONDS);
+      // The watchdog waits for the first-token deadline; from now on the idle deadline rules.
+      cancelWatchdog();
+      armWatchdog(
+          Math.min(timeouts.idle().toNanos(), timeouts.total().toNanos() - (now - startNanos)));
+    }
+    meters.tokens.increment();
+    drain();
+  }
+
+  /** Ends the stream normally once the queued tokens are delivered. */
+  protected final void complete() {
+    terminal(null);
+  }
+
+  /**
+   * Ends the stream with {@code failure} once the queued tokens (the partial text) are delivered.
+   */
+  protected final void fail(AiException failure) {
+    terminal(failure.withTokensDelivered(tokens));
+  }
+
+  private void terminal(@Nullable AiException failure) {
+    lock.lock();
+    try {
+      if (cancelled || terminalQueued) {
+        return;
+      }
+      terminalQueued = true;
+      error = failure;
+    } finally {
+      lock.unlock();
+    }
+    cancelWatchdog();
+    if (failure != null) {
+      release();
+    }
+    drain();
+  }
+
+  private void drain() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    Flow.Subscriber<? super String> s = downstream;
+    for (; ; ) {
+      for (; ; ) {
+        String next = null;
+        boolean signalEnd = false;
+        boolean needMore = false;
+        AiException failure = null;
+        lock.lock();
+        try {
+          if (cancelled || terminated) {
+            break;
+          }
+          if (!queue.isEmpty()) {
+            if (demand > 0) {
+              next = queue.poll();
+              if (demand != Long.MAX_VALUE) {
+                demand--;
+              }
+            }
+          } else if (terminalQueued) {
+            terminated = true;
+            signalEnd = true;
+            failure = error;
+          } else {
+            needMore = demand > 0 && started;
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (next != null && s != null) {
+          try {
+            s.onNext(next);
+          } catch (RuntimeException e) {
+            subscriberFailed(e);
+            break;
+          }
+          continue;
+        }
+        if (signalEnd && s != null) {
+          if (failure == null) {
+            end("success", null);
+            s.onComplete();
+          } else {
+            end(failure.reason().name().toLowerCase(java.util.Locale.ROOT), failure);
+            s.onError(failure);
+          }
+        } else if (needMore) {
+          requestMore();
+        }
+        break;
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void subscriberFailed(RuntimeException e) {
+    if (SUBSCRIBER_FAILURE_LOGGED.compareAndSet(false, true)) {
+      LOG.warn("a token stream subscriber threw from onNext; its stream is cancelled", e);
+    }
+    try {
+      listener.onSubscriberFailure(e);
+    } catch (RuntimeException ignored) {
+      // a listener must not break the stream's cleanup
+    }
+    cancel();
+  }
+
+  private void end(String outcome, @Nullable AiException failure) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    long now = ticker.read();
+    metrics.closed();
+    meters.ended(outcome, now - startNanos);
+    if (failure != null) {
+      summary.completeExceptionally(failure);
+      return;
+    }
+    long first = tokens > 0 ? firstTokenNanos - startNanos : now - startNanos;
+    StreamSummary result =
+        new StreamSummary(
+            metrics.provider(),
+            model,
+            finishReason,
+            tokens,
+            promptTokens,
+            completionTokens,
+            Duration.ofNanos(first),
+            Duration.ofNanos(now - startNanos),
+            loadDuration,
+            cachedReplay());
+    if (result.tokensPerSecond() > 0) {
+      meters.tokenRate.record(result.tokensPerSecond());
+    }
+    summary.complete(result);
+  }
+
+  // ---- timeouts: one task per stream, re-armed to the nearest deadline ----
+
+  private void armWatchdog(long delayNanos) {
+    lock.lock();
+    try {
+      if (cancelled || terminalQueued) {
+        return;
+      }
+      try {
+        watchdog = scheduler.schedule(this::checkDeadlines, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        // The scheduler is shut down: the stream ends without timeouts rather than failing now.
+        watchdog = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void cancelWatchdog() {
+    ScheduledFuture<?> w;
+    lock.lock();
+    try {
+      w = watchdog;
+      watchdog = null;
+    } finally {
+      lock.unlock();
+    }
+    if (w != null) {
+      w.cancel(false);
+    }
+  }
+
+  private void checkDeadlines() {
+    long now = ticker.read();
+    long elapsed = now - startNanos;
+    long total = timeouts.total().toNanos();
+    if (elapsed >= total) {
+      timeout(AiException.Timeout.TOTAL, timeouts.total());
+      return;
+    }
+    long next;
+    if (tokens == 0) {
+      long first = timeouts.firstToken().toNanos();
+      if (elapsed >= first) {
+        timeout(AiException.Timeout.FIRST_TOKEN, timeouts.firstToken());
+        return;
+      }
+      next = first - elapsed;
+    } else {
+      long idle = timeouts.idle().toNanos();
+      long quiet = now - lastTokenNanos;
+      if (quiet >= idle) {
+        timeout(AiException.Timeout.IDLE, timeouts.idle());
+        return;
+      }
+      next = idle - quiet;
+    }
+    armWatchdog(Math.min(next, total - elapsed));
+  }
+
+  private void timeout(AiException.Timeout which, Duration limit) {
+    fail(
+        new AiException(
+            AiException.Reason.TIMEOUT,
+            which.name().toLowerCase(java.util.Locale.ROOT)
+                + " timeout of "
+                + limit
+                + " for "
+                + metrics.provider()
+                + " model "
+                + model,
+            0,
+            null,
+            which,
+            tokens,
+            null));
+  }
+
+  /** A subscription that ignores everything, for rejected subscribers. */
+  enum NoopSubscription implements Flow.Subscription {
+    INSTANCE;
+
+    @Override
+    public void request(long n) {}
+
+    @Override
+    public void cancel() {}
+  }
+}

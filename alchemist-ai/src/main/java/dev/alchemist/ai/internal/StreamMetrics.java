@@ -1,0 +1,142 @@
+package dev.alchemist.ai.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The stream meters of one provider, cached per model so that a stream looks its meters up once.
+ * Model names beyond {@link #MAX_MODELS} share the tag value {@code other}, which keeps the series
+ * count bounded whatever the host passes. Thread-safe.
+ */
+public final class StreamMetrics {
+  /** Distinct model tag values per provider before names fold into {@code other}. */
+  public static final int MAX_MODELS = 32;
+
+  /** The agreed first-token objective. */
+  public static final Duration FIRST_TOKEN_SLO = Duration.ofMillis(500);
+
+  private final MeterRegistry registry;
+  private final String provider;
+
+  /** One counter per (registry, provider): a gauge registers once, so clients must share it. */
+  private static final java.util.Map<MeterRegistry, ConcurrentMap<String, AtomicInteger>> ACTIVE =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private final AtomicInteger active;
+  private final ConcurrentMap<String, ModelMeters> models = new ConcurrentHashMap<>();
+  private final Counter skipped;
+
+  public StreamMetrics(MeterRegistry registry, String provider) {
+    this.registry = registry;
+    this.provider = provider;
+    this.active =
+        ACTIVE
+            .computeIfAbsent(registry, r -> new ConcurrentHashMap<>())
+            .computeIfAbsent(provider, p -> new AtomicInteger());
+    Gauge.builder("alchemist.ai.streams.active", active, AtomicInteger::get)
+        .description("Model streams open now")
+        .tag("provider", provider)
+        .register(registry);
+    skipped =
+        Counter.builder("alchemist.ai.parse.skipped")
+            .description("Stream lines or events that could not be read and were skipped")
+            .tag("provider", provider)
+            .register(registry);
+  }
+
+  public String provider() {
+    return provider;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public ModelMeters model(String model) {
+    ModelMeters m = models.get(model);
+    if (m != null) {
+      return m;
+    }
+    if (models.size() >= MAX_MODELS) {
+      // "\0" cannot start a real model name, so the overflow entry never collides with one.
+      return models.computeIfAbsent("\0other", k -> new ModelMeters("other"));
+    }
+    return models.computeIfAbsent(model, k -> new ModelMeters(k));
+  }
+
+  public void opened() {
+    active.incrementAndGet();
+  }
+
+  public void closed() {
+    active.decrementAndGet();
+  }
+
+  public int active() {
+    return active.get();
+  }
+
+  public void skipped() {
+    skipped.increment();
+  }
+
+  public Counter retries(String reason) {
+    return Counter.builder("alchemist.ai.retries")
+        .description("Model calls retried before their first token")
+        .tags("provider", provider, "reason", reason)
+        .register(registry);
+  }
+
+  /** Meters of one (provider, model) pair. */
+  public final class ModelMeters {
+    public final String tag;
+    public final Timer firstByte;
+    public final Timer firstToken;
+    public final Counter tokens;
+    public final DistributionSummary tokenRate;
+
+    ModelMeters(String tag) {
+      this.tag = tag;
+      firstByte =
+          Timer.builder("alchemist.ai.first.byte")
+              .description("Time from the request to the response headers")
+              .tags("provider", provider, "model", tag)
+              .register(registry);
+      firstToken =
+          Timer.builder("alchemist.ai.first.token")
+              .description("Time from the request to the first token")
+              .tags("provider", provider, "model", tag)
+              .publishPercentileHistogram()
+              .serviceLevelObjectives(FIRST_TOKEN_SLO)
+              .register(registry);
+      tokens =
+          Counter.builder("alchemist.ai.tokens")
+              .description("Tokens received from the model")
+              .tags("provider", provider, "model", tag)
+              .register(registry);
+      tokenRate =
+          DistributionSummary.builder("alchemist.ai.token.rate")
+              .description("Tokens per second of each completed stream")
+              .baseUnit("tokens/s")
+              .tags("provider", provider, "model", tag)
+              .register(registry);
+    }
+
+    /** Records the end of a stream with its outcome. */
+    public void ended(String outcome, long nanos) {
+      Timer.builder("alchemist.ai.streams")
+          .description("Model streams by outcome, timed from request to end")
+          .tags("provider", provider, "model", tag, "outcome", outcome)
+          .register(registry)
+          .record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}

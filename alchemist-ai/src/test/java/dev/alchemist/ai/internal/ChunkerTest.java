@@ -1,0 +1,237 @@
+package dev.alchemist.ai.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.alchemist.ai.AiException;
+import dev.alchemist.ai.AiListener;
+import dev.alchemist.ai.ChunkPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChunkerTest {
+  private final FakeScheduler scheduler = new FakeScheduler();
+  private final ManualTokenStream model = new ManualTokenStream(scheduler);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private StreamHub hub(ChunkPolicy policy) {
+    return new StreamHub(
+        model,
+        policy,
+        scheduler,
+        scheduler.ticker(),
+        new ChunkMetrics(registry).of("manual", "m"),
+        AiListener.NONE,
+        true,
+        () -> false);
+  }
+
+  @Test
+  void firstToken_isDeliveredAloneAtOnce_thenFiveTokenChunks() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a", "b", "c", "d", "e", "f", "g");
+    assertThat(s.items).containsExactly("a", "bcdef");
+    model.finish();
+    assertThat(s.items).containsExactly("a", "bcdef", "g");
+    assertThat(s.completed).isTrue();
+  }
+
+  @Test
+  void newline_flushesTheChunk() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a", "b", "c\n", "d");
+    assertThat(s.items).containsExactly("a", "bc\n");
+  }
+
+  @Test
+  void maxDelay_flushesAQuietChunk_onTheTimer() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a", "b", "c");
+    scheduler.advance(Duration.ofMillis(49));
+    assertThat(s.items).containsExactly("a");
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(s.items).containsExactly("a", "bc");
+    assertThat(
+            registry
+                .get("alchemist.ai.buffer.delay")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(50.0);
+  }
+
+  @Test
+  void maxDelay_countsFromTheOldestPendingToken_afterAnEarlyFlush() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a", "b");
+    scheduler.advance(Duration.ofMillis(30));
+    model.push("c", "d", "e", "f", "g");
+    assertThat(s.items).containsExactly("a", "bcdef");
+    scheduler.advance(Duration.ofMillis(49));
+    assertThat(s.items).containsExactly("a", "bcdef");
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(s.items).containsExactly("a", "bcdef", "g");
+    assertThat(scheduler.queued()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void firstTokenImmediateOff_waitsForTheFirstChunk() {
+    StreamHub hub = hub(ChunkPolicy.builder().firstTokenImmediate(false).build());
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a", "b");
+    assertThat(s.items).isEmpty();
+    scheduler.advance(Duration.ofMillis(50));
+    assertThat(s.items).containsExactly("ab");
+  }
+
+  @Test
+  void slowSubscriber_receivesMergedChunks_andNoTextIsLost() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.manual();
+    hub.subscribe(s);
+    StringBuilder sent = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      String t = "t" + i + (i % 7 == 0 ? "\n" : " ");
+      sent.append(t);
+      model.push(t);
+      if (i % 30 == 0) {
+        s.request(1);
+      }
+    }
+    model.finish();
+    assertThat(s.completed).isFalse();
+    while (!s.completed) {
+      s.request(1);
+    }
+    assertThat(s.text()).isEqualTo(sent.toString());
+    // 100 tokens in far fewer chunks than 100/5: merging happened while demand was missing.
+    assertThat(s.items.size()).isLessThan(10);
+  }
+
+  @Test
+  void oneByOneSubscriber_getsEveryCharacterInOrder() {
+    StreamHub hub = hub(ChunkPolicy.PER_TOKEN);
+    RecordingSubscriber s = RecordingSubscriber.oneByOne();
+    hub.subscribe(s);
+    model.push("x", "y", "z");
+    model.finish();
+    assertThat(s.items).containsExactly("x", "y", "z");
+    assertThat(s.completed).isTrue();
+  }
+
+  @Test
+  void overflow_failsTheSubscriberClearly_andCancelsTheModelCall() {
+    StreamHub hub = hub(ChunkPolicy.builder().maxPendingBytes(1024).build());
+    RecordingSubscriber s = RecordingSubscriber.manual();
+    hub.subscribe(s);
+    String token = "0123456789".repeat(10);
+    for (int i = 0; i < 11; i++) {
+      model.push(token);
+    }
+    assertThat(s.error)
+        .isInstanceOf(AiException.class)
+        .hasMessageContaining("maxPendingBytes (1024)");
+    assertThat(((AiException) s.error).reason()).isEqualTo(AiException.Reason.OVERFLOW);
+    assertThat(model.releases).isEqualTo(1);
+    assertThat(hub.summary()).isCompletedExceptionally();
+    assertThat(registry.get("alchemist.ai.buffer.overflows").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void cancel_goesUpstream() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a");
+    s.cancel();
+    assertThat(model.releases).isEqualTo(1);
+    model.push("b");
+    assertThat(s.items).containsExactly("a");
+  }
+
+  @Test
+  void errorAfterPartialOutput_deliversThePartialTextFirst() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.manual();
+    hub.subscribe(s);
+    s.request(1);
+    model.push("a", "b", "c");
+    model.failWith(new AiException(AiException.Reason.STREAM, "boom"));
+    assertThat(s.items).containsExactly("a");
+    assertThat(s.error).isNull();
+    s.request(1);
+    assertThat(s.items).containsExactly("a", "bc");
+    assertThat(s.error).isInstanceOf(AiException.class).hasMessageContaining("boom");
+    assertThat(((AiException) s.error).tokensDelivered()).isEqualTo(3);
+  }
+
+  @Test
+  void fanOut_twoSubscribersShareOneModelCall_eachWithItsOwnDemand() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber fast = RecordingSubscriber.unbounded();
+    RecordingSubscriber slow = RecordingSubscriber.manual();
+    hub.subscribe(fast);
+    hub.subscribe(slow);
+    model.push("a", "b", "c", "d", "e", "f");
+    model.finish();
+    assertThat(model.starts).isEqualTo(1);
+    assertThat(fast.items).containsExactly("a", "bcdef");
+    assertThat(slow.items).isEmpty();
+    slow.request(10);
+    assertThat(slow.text()).isEqualTo("abcdef");
+    assertThat(slow.completed).isTrue();
+  }
+
+  @Test
+  void lateSubscriber_getsTheTextSoFarAsOneChunk_thenLiveTokens() {
+    StreamHub hub = hub(ChunkPolicy.PER_TOKEN);
+    RecordingSubscriber first = RecordingSubscriber.unbounded();
+    hub.subscribe(first);
+    model.push("a", "b");
+    RecordingSubscriber late = RecordingSubscriber.unbounded();
+    hub.subscribe(late);
+    model.push("c");
+    model.finish();
+    assertThat(late.items).containsExactly("ab", "c");
+    assertThat(hub.recordedTokens()).isEqualTo(List.of("a", "b", "c"));
+  }
+
+  @Test
+  void oneSubscriberCancelling_keepsTheCallForTheOther() {
+    StreamHub hub = hub(ChunkPolicy.PER_TOKEN);
+    RecordingSubscriber a = RecordingSubscriber.unbounded();
+    RecordingSubscriber b = RecordingSubscriber.unbounded();
+    hub.subscribe(a);
+    hub.subscribe(b);
+    model.push("x");
+    a.cancel();
+    assertThat(model.releases).isZero();
+    model.push("y");
+    b.cancel();
+    assertThat(model.releases).isEqualTo(1);
+    assertThat(b.items).containsExactly("x", "y");
+  }
+
+  @Test
+  void badRequestN_failsTheSubscriber() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber s = RecordingSubscriber.manual();
+    hub.subscribe(s);
+    s.request(0);
+    assertThat(s.error).isInstanceOf(AiException.class).hasMessageContaining("3.9");
+  }
+
+  @Test
+  void multibyteText_isCountedInUtf8Bytes() {
+    assertThat(Utf8.length("aé日🙂")).isEqualTo(1 + 2 + 3 + 4);
+  }
+}

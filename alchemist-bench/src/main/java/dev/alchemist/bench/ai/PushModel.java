@@ -1,0 +1,53 @@
+package dev.alchemist.bench.ai;
+
+import dev.alchemist.ai.ChatModel;
+import dev.alchemist.ai.ChatRequest;
+import dev.alchemist.ai.StreamSummary;
+import dev.alchemist.ai.TokenStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/** A model whose last stream the benchmark pushes tokens into by hand, on the calling thread. */
+final class PushModel implements ChatModel {
+  PushStream last;
+
+  @Override
+  public TokenStream stream(ChatRequest request) {
+    last = new PushStream();
+    return last;
+  }
+
+  @Override
+  public String provider() {
+    return "push";
+  }
+
+  @Override
+  public void close() {}
+
+  static final class PushStream implements TokenStream, Flow.Subscription {
+    private final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
+    Flow.Subscriber<? super String> subscriber;
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> s) {
+      subscriber = s;
+      s.onSubscribe(this);
+    }
+
+    @Override
+    public CompletableFuture<StreamSummary> summary() {
+      return summary;
+    }
+
+    void push(String token) {
+      subscriber.onNext(token);
+    }
+
+    @Override
+    public void request(long n) {}
+
+    @Override
+    public void cancel() {}
+  }
+}
