@@ -1,6 +1,9 @@
 package dev.alchemist.ai;
 
+import dev.alchemist.ai.internal.CacheResponseStore;
 import dev.alchemist.ai.internal.InMemoryResponseStore;
+import dev.alchemist.cache.CacheManager;
+import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.flow.Ticker;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,6 +31,25 @@ public interface ResponseStore extends AutoCloseable {
    */
   static ResponseStore inMemory(int maxEntries) {
     return new InMemoryResponseStore(maxEntries, Ticker.system());
+  }
+
+  /**
+   * Answers kept in the {@link CachePolicy#AI_RESPONSES} region (1 h) of {@code caches}: Redis,
+   * Redis Cluster or the embedded store, shared by every instance. The manager's codec must know
+   * {@link CachedResponse}: build it with {@link AiCodecs#register}.
+   *
+   * @throws IllegalArgumentException if the manager's codec does not know {@link CachedResponse}
+   */
+  static ResponseStore cache(CacheManager caches) {
+    return cache(caches, CachePolicy.AI_RESPONSES);
+  }
+
+  /**
+   * As {@link #cache(CacheManager)} with another region policy; its TTL must equal the {@link
+   * ResponseCache}'s.
+   */
+  static ResponseStore cache(CacheManager caches, CachePolicy policy) {
+    return new CacheResponseStore(caches.cache(policy, String.class, CachedResponse.class));
   }
 
   /** As {@link #inMemory(int)}, on the given ticker (tests). */

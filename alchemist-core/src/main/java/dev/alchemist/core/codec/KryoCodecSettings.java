@@ -79,7 +79,7 @@ public record KryoCodecSettings(
 
     public Registration {
       Checks.notNull("type", type);
-      Checks.inRange("id of " + type.getName(), id, KryoCodecs.FIRST_USER_ID, KryoCodecs.MAX_ID);
+      Checks.inRange("id of " + type.getName(), id, KryoCodecs.FIRST_MODULE_ID, KryoCodecs.MAX_ID);
       Checks.notNegative("version of " + type.getName(), version);
       if (type.isPrimitive() || type.isArray() || type.isInterface()) {
         throw new IllegalArgumentException(

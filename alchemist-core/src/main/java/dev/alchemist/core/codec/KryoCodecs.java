@@ -38,6 +38,12 @@ public final class KryoCodecs {
   /** The smallest id an application may register. */
   public static final int FIRST_USER_ID = 128;
 
+  /**
+   * The smallest id of the range 96 to 127 that other Alchemist modules register their own types in
+   * (alchemist-ai: 96 to 99), through {@link Builder#registerModuleType}.
+   */
+  public static final int FIRST_MODULE_ID = 96;
+
   /** The largest id an application may register. */
   public static final int MAX_ID = 1 << 20;
 
@@ -60,7 +66,23 @@ public final class KryoCodecs {
 
     /** Registers {@code type} under {@code id}, serialized by Kryo's default for its kind. */
     public Builder register(Class<?> type, int id) {
+      return add(type, userId(type, id), 0, null);
+    }
+
+    /**
+     * Registers a type of an Alchemist module under an id of the range reserved for modules
+     * ({@value #FIRST_MODULE_ID} to 127), so that it never collides with an application's ids.
+     * Applications use {@link #register(Class, int)}.
+     */
+    public Builder registerModuleType(Class<?> type, int id) {
+      Checks.notNull("type", type);
+      Checks.inRange("id of " + type.getName(), id, FIRST_MODULE_ID, FIRST_USER_ID - 1);
       return add(type, id, 0, null);
+    }
+
+    private static int userId(Class<?> type, int id) {
+      Checks.notNull("type", type);
+      return (int) Checks.inRange("id of " + type.getName(), id, FIRST_USER_ID, MAX_ID);
     }
 
     /**
@@ -68,7 +90,7 @@ public final class KryoCodecs {
      * meaning of the type changes but its shape does not, so old bytes are refused.
      */
     public Builder register(Class<?> type, int id, int version) {
-      return add(type, id, version, null);
+      return add(type, userId(type, id), version, null);
     }
 
     /**
@@ -77,7 +99,7 @@ public final class KryoCodecs {
      * covers the class name, the factory's class and {@code version}, not the type's shape.
      */
     public Builder register(Class<?> type, int id, int version, SerializerFactory<?> factory) {
-      return add(type, id, version, Checks.notNull("factory", factory));
+      return add(type, userId(type, id), version, Checks.notNull("factory", factory));
     }
 
     private Builder add(

@@ -99,6 +99,22 @@ class KryoCodecRegistrationTest {
   }
 
   @Test
+  void moduleTypes_liveInTheirOwnRange_belowTheApplications() {
+    CodecRegistry codecs =
+        KryoCodecs.builder()
+            .registerModuleType(Secret.class, 96)
+            .register(Inner.class, 128)
+            .build();
+    assertThat(
+            codecs.codec(Secret.class).decode(codecs.codec(Secret.class).encode(new Secret("s"))))
+        .isEqualTo(new Secret("s"));
+    assertThatThrownBy(() -> KryoCodecs.builder().registerModuleType(Secret.class, 128))
+        .hasMessage("id of " + Secret.class.getName() + " must be between 96 and 127 but was 128");
+    assertThatThrownBy(() -> KryoCodecs.builder().register(Secret.class, 96))
+        .hasMessageContaining("must be between 128 and 1048576 but was 96");
+  }
+
+  @Test
   void interfaceOrArray_isRefused() {
     assertThatThrownBy(() -> KryoCodecs.builder().register(List.class, 200))
         .hasMessageContaining("must be a concrete class");

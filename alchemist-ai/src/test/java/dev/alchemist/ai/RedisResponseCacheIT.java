@@ -1,0 +1,136 @@
+package dev.alchemist.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.alchemist.ai.internal.RecordingSubscriber;
+import dev.alchemist.cache.CacheManager;
+import dev.alchemist.cache.CachePolicy;
+import dev.alchemist.core.codec.CodecRegistry;
+import dev.alchemist.core.codec.KryoCodecs;
+import dev.alchemist.testing.TestServices;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The response cache on the real Redis through alchemist-cache: an answer computed by one instance
+ * is replayed, flagged cached, by another instance without calling its model.
+ */
+class RedisResponseCacheIT {
+  private static final ChatRequest QUESTION =
+      ChatRequest.of("sim", List.of(ChatMessage.user("Why is the sky blue?")))
+          .withOptions(ChatOptions.builder().temperature(0).build());
+
+  private final String prefix = TestServices.uniquePrefix("aicache");
+  private final CodecRegistry codecs = AiCodecs.register(KryoCodecs.builder()).build();
+
+  private CacheManager caches(SimpleMeterRegistry registry) {
+    return CacheManager.builder()
+        .redis(TestServices.redis().uri())
+        .keyPrefix(prefix)
+        .codec(codecs)
+        .meterRegistry(registry)
+        .build();
+  }
+
+  private static ChatStreamer streamer(
+      CacheManager caches, AtomicInteger modelCalls, SimpleMeterRegistry registry) {
+    ChatModel simulated =
+        SimulatedChatModel.builder()
+            .firstTokenLatency(Duration.ofMillis(5))
+            .tokensPerSecond(2_000)
+            .tokensPerAnswer(20)
+            .meterRegistry(registry)
+            .build();
+    ChatModel counting =
+        new ChatModel() {
+          @Override
+          public TokenStream stream(ChatRequest request) {
+            modelCalls.incrementAndGet();
+            return simulated.stream(request);
+          }
+
+          @Override
+          public String provider() {
+            return simulated.provider();
+          }
+
+          @Override
+          public void close() {
+            simulated.close();
+          }
+        };
+    return ChatStreamer.builder()
+        .model(counting)
+        .meterRegistry(registry)
+        .cache(ResponseCache.builder(ResponseStore.cache(caches)).build())
+        .build();
+  }
+
+  private static String answer(ChatStreamer chat, boolean expectCached) {
+    ChunkStream stream = chat.stream(QUESTION);
+    RecordingSubscriber subscriber = RecordingSubscriber.unbounded();
+    stream.subscribe(subscriber);
+    subscriber.done.join();
+    assertThat(stream.summary().join().cached()).isEqualTo(expectCached);
+    return subscriber.text();
+  }
+
+  @Test
+  void answerOfOneInstance_isReplayedByAnother_withoutCallingItsModel() {
+    SimpleMeterRegistry registryA = new SimpleMeterRegistry();
+    SimpleMeterRegistry registryB = new SimpleMeterRegistry();
+    AtomicInteger callsA = new AtomicInteger();
+    AtomicInteger callsB = new AtomicInteger();
+    try (CacheManager cachesA = caches(registryA);
+        CacheManager cachesB = caches(registryB);
+        ChatStreamer a = streamer(cachesA, callsA, registryA);
+        ChatStreamer b = streamer(cachesB, callsB, registryB)) {
+      String original = answer(a, false);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  registryA.find("alchemist.cache.puts").tag("result", "stored").counters().stream()
+                          .mapToDouble(c -> c.count())
+                          .sum()
+                      >= 1);
+
+      String replayed = answer(b, true);
+
+      assertThat(replayed).isEqualTo(original).isNotEmpty();
+      assertThat(callsA).hasValue(1);
+      assertThat(callsB).hasValue(0);
+    }
+  }
+
+  @Test
+  void codecWithoutTheAiTypes_failsFastWithTheFix() {
+    try (CacheManager caches =
+        CacheManager.builder()
+            .redis(TestServices.redis().uri())
+            .keyPrefix(prefix)
+            .meterRegistry(new SimpleMeterRegistry())
+            .build()) {
+      assertThatThrownBy(() -> ResponseStore.cache(caches))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(CachedResponse.class.getName() + " is not registered");
+    }
+  }
+
+  @Test
+  void regionTtlDifferentFromTheResponseCacheTtl_isAConfigurationError() {
+    try (CacheManager caches = caches(new SimpleMeterRegistry())) {
+      ResponseStore store =
+          ResponseStore.cache(
+              caches, CachePolicy.AI_RESPONSES.toBuilder().ttl(Duration.ofMinutes(5)).build());
+      CachedResponse response = new CachedResponse("sim", List.of("a"), "stop", 1, 1);
+      assertThatThrownBy(() -> store.put("k", response, Duration.ofHours(1)).join())
+          .hasMessageContaining("must equal the ttl of cache region 'ai_responses' (PT5M)");
+    }
+  }
+}
