@@ -133,7 +133,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
               safeUrl, pool.poolName(), pool.connectionTimeout(), () -> poolState(hikari));
       Dialect dialect = detect(dataSource, errors);
       if (settings.migrate()) {
-        migrate(dataSource, dialect, settings.schema(), errors);
+        migrate(settings, hostDataSource == null ? null : dataSource, dialect, errors);
       }
       boolean ownScheduler = hostScheduler == null;
       if (scheduler == null) {
@@ -243,16 +243,32 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     }
   }
 
+  /**
+   * Runs Flyway. With our own pool, Flyway connects on its own from the same URL: it holds two
+   * connections at once (one for its lock), which a pool of one could never give it, and its
+   * connections should not count against the pool the application sizes.
+   */
   private static void migrate(
-      DataSource dataSource, Dialect dialect, @Nullable String schema, SqlErrors errors) {
+      DatabaseSettings settings,
+      @Nullable DataSource hostDataSource,
+      Dialect dialect,
+      SqlErrors errors) {
+    String schema = settings.schema();
     FluentConfiguration config =
         Flyway.configure(DefaultAlchemistDatabase.class.getClassLoader())
-            .dataSource(dataSource)
             .locations("classpath:db/alchemist/" + dialect.name().toLowerCase(Locale.ROOT))
             // Our own history table, so a host's Flyway history in the same schema is untouched.
             .table(HISTORY_TABLE)
             .cleanDisabled(true)
             .failOnMissingLocations(true);
+    if (hostDataSource != null) {
+      config.dataSource(hostDataSource);
+    } else {
+      config.dataSource(
+          java.util.Objects.requireNonNull(settings.jdbcUrl()),
+          settings.user(),
+          settings.password());
+    }
     if (schema != null) {
       config.schemas(schema).defaultSchema(schema).createSchemas(true);
     }

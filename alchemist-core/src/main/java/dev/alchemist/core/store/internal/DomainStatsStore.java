@@ -109,7 +109,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
   }
 
   /** One scheduled run; never throws, so the schedule survives failures. */
-  void tick() {
+  public void tick() {
     try {
       refreshIfDue();
     } catch (DatabaseException e) {
