@@ -136,4 +136,26 @@ class SettingsTest {
             })
         .isInstanceOf(java.sql.SQLException.class);
   }
+
+  @Test
+  void hostDataSource_isUsedAndLeftOpen() throws Exception {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:host_" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    try (AlchemistDatabase db =
+        AlchemistDatabase.builder()
+            .dataSource(ds)
+            .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+            .build()) {
+      assertThat(db.dialect()).isEqualTo(Dialect.H2);
+      assertThat(db.poolState()).isEmpty(); // not a HikariCP pool: no state to report
+      db.dialogs().insert(dev.alchemist.core.Dialog.open("u", "t", java.time.Instant.now()));
+    }
+    try (var c = ds.getConnection();
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM dialogs")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+      s.execute("SHUTDOWN");
+    }
+  }
 }
