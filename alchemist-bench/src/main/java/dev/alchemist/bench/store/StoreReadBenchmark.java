@@ -47,7 +47,7 @@ public class StoreReadBenchmark {
   static final String SCHEMA = "alchemist_bench_read";
   private static final String LAST_50 =
       "SELECT id, dialog_id, role, content, timestamp, token_count FROM messages"
-          + " WHERE dialog_id = ? ORDER BY timestamp DESC, id DESC LIMIT 50";
+          + " WHERE dialog_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?";
   private static final String OFFSET_PAGE =
       "SELECT id, dialog_id, role, content, timestamp, token_count FROM messages"
           + " WHERE dialog_id = ? ORDER BY timestamp DESC, id DESC LIMIT 50 OFFSET "
@@ -118,7 +118,8 @@ public class StoreReadBenchmark {
   @Benchmark
   public List<Message> last50RawJdbi() {
     try (Handle h = raw.open()) {
-      return h.createQuery(LAST_50).bind(0, dialogId).mapTo(Message.class).list();
+      // the repository's exact SQL and binds, so the difference is the repository's own work
+      return h.createQuery(LAST_50).bind(0, dialogId).bind(1, 50).mapTo(Message.class).list();
     }
   }
 

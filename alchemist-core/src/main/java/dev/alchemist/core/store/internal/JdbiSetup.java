@@ -26,13 +26,15 @@ final class JdbiSetup {
     jdbi.registerRowMapper(ConstructorMapper.factory(Message.class));
     jdbi.registerRowMapper(ConstructorMapper.factory(DomainEvent.class));
     jdbi.registerRowMapper(ConstructorMapper.factory(DomainStats.class));
-    // Instants travel as OffsetDateTime in UTC, which pgjdbc and H2 both map to "timestamp with
-    // time zone" exactly; java.sql.Timestamp would route them through the JVM's default zone.
+    // Instants are bound as OffsetDateTime in UTC, which pgjdbc and H2 both send as "timestamp
+    // with time zone" exactly; a java.sql.Timestamp would go through the JVM's default zone.
+    // Reading, getTimestamp is exact for "timestamp with time zone" columns (all of ours) and
+    // allocates less than parsing an OffsetDateTime, which the read benchmark showed.
     jdbi.registerArgument(new InstantArgumentFactory());
     jdbi.registerColumnMapper(
         Instant.class,
         (rs, column, ctx) -> {
-          OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+          java.sql.Timestamp value = rs.getTimestamp(column);
           return value == null ? null : value.toInstant();
         });
     return jdbi;
