@@ -63,8 +63,7 @@ class DashboardMetricsIT {
   static final Map<String, String> PENDING =
       Map.of(
           "alchemist_nats_published_total", "alchemist-nats",
-          "alchemist_nats_consumer_pending", "alchemist-nats",
-          "alchemist_ai_first_token_seconds", "alchemist-ai");
+          "alchemist_nats_consumer_pending", "alchemist-nats");
 
   /** The catalogue (mirrored by docs/metrics.md): Prometheus name, kind, emitting module. */
   static final List<Entry> CATALOGUE =

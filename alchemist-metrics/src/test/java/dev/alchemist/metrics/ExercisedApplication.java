@@ -2,6 +2,12 @@ package dev.alchemist.metrics;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.alchemist.ai.ChatMessage;
+import dev.alchemist.ai.ChatModel;
+import dev.alchemist.ai.ChatRequest;
+import dev.alchemist.ai.ChatStreamer;
+import dev.alchemist.ai.ChunkStream;
+import dev.alchemist.ai.SimulatedChatModel;
 import dev.alchemist.cache.Cache;
 import dev.alchemist.cache.CacheManager;
 import dev.alchemist.cache.CachePolicy;
@@ -12,9 +18,12 @@ import dev.alchemist.testing.TestServices;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An application wired the way a host wires Alchemist, with every module that exists on main
@@ -37,7 +46,8 @@ final class ExercisedApplication implements AutoCloseable {
       exerciseDebouncer();
       exerciseConnectionPool();
       exerciseCache();
-      // alchemist-nats and alchemist-ai: exercise and bind here when they land.
+      exerciseModelStream();
+      // alchemist-nats: exercise and bind here when it lands.
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
@@ -100,6 +110,43 @@ final class ExercisedApplication implements AutoCloseable {
     status.put("dialog", "healthy");
     status.get("dialog"); // near-cache hit
     status.get("workflow"); // miss
+  }
+
+  private void exerciseModelStream() {
+    ChatModel model =
+        SimulatedChatModel.builder()
+            .firstTokenLatency(Duration.ofMillis(1))
+            .tokensPerSecond(10_000)
+            .tokensPerAnswer(10)
+            .meterRegistry(metrics.registry())
+            .build();
+    ChatStreamer chat =
+        ChatStreamer.builder().model(model).meterRegistry(metrics.registry()).build();
+    resources.add(0, chat);
+    resources.add(1, model);
+    ChunkStream answer = chat.stream(ChatRequest.of("sim", List.of(ChatMessage.user("hello"))));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    answer.subscribe(
+        new Flow.Subscriber<String>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(String chunk) {}
+
+          @Override
+          public void onError(Throwable error) {
+            done.completeExceptionally(error);
+          }
+
+          @Override
+          public void onComplete() {
+            done.complete(null);
+          }
+        });
+    done.orTimeout(30, TimeUnit.SECONDS).join();
   }
 
   @Override
