@@ -396,12 +396,17 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       PublishException e =
           error != null ? error : failure(Reason.REJECTED, p, "no ack and no error", null);
       failed.get(e.reason()).increment();
-      reporter.report(
-          "publish-" + e.reason(),
-          e.getMessage(),
-          e.getCause(),
-          l -> l.onPublishFailed(p.subject, e));
-      deliver(p, f -> f.completeExceptionally(e));
+      deliver(
+          p,
+          f -> {
+            // on the executor too: the listener is host code
+            reporter.report(
+                "publish-" + e.reason(),
+                e.getMessage(),
+                e.getCause(),
+                l -> l.onPublishFailed(p.subject, e));
+            f.completeExceptionally(e);
+          });
     }
   }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -138,7 +139,11 @@ public final class NatsBus {
       publishers.forEach(BoundedJetStreamPublisher::connectionClosed);
     }
     if (event != ConnectionListener.Events.DISCOVERED_SERVERS) {
-      reporter.connection(event.getEvent());
+      try {
+        executor.execute(() -> reporter.connection(event.getEvent())); // off jnats' thread
+      } catch (RejectedExecutionException e) {
+        reporter.connection(event.getEvent());
+      }
     }
   }
 
