@@ -55,6 +55,7 @@ public final class PullConsumer implements EventConsumer {
   private final MessageConsumer consumer;
   private final ScheduledFuture<?> lagTask;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean deadLettersStored;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong ackPending = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
@@ -100,6 +101,9 @@ public final class PullConsumer implements EventConsumer {
       config.backoff(settings.backoff().toArray(new Duration[0]));
     }
     management.addOrUpdateConsumer(stream, config.build());
+    String dlq = settings.deadLetterSubject();
+    // Decided once: a stored dead letter needs an ack, a core one cannot have one.
+    this.deadLettersStored = dlq != null && !management.getStreamNames(dlq).isEmpty();
     this.context = jetStream.getConsumerContext(stream, name);
     Gauge.builder("alchemist.nats.consumer.pending", pending, AtomicLong::get)
         .tags("stream", stream, "consumer", name)
@@ -253,16 +257,12 @@ public final class PullConsumer implements EventConsumer {
           (error.length() > 200 ? error.substring(0, 200) : error).replaceAll("[\\r\\n]", " "));
       byte[] data = message.getData() == null ? new byte[0] : message.getData();
       try {
-        jetStream.publish(target, headers, data);
-      } catch (IOException e) {
-        if (String.valueOf(e.getMessage()).contains("503")) {
-          // No stream captures the dead-letter subject: publish it to core NATS instead.
-          connection.publish(target, headers, data);
+        if (deadLettersStored) {
+          jetStream.publish(target, headers, data);
         } else {
-          keepForLater(message, target, e);
-          return;
+          connection.publish(target, headers, data);
         }
-      } catch (JetStreamApiException | RuntimeException e) {
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
         keepForLater(message, target, e);
         return;
       }
