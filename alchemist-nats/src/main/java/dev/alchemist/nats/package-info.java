@@ -1,6 +1,9 @@
 /**
- * Typed NATS subjects, JetStream publishers, stream provisioning and an in-process bus. Not built
- * yet.
+ * Typed NATS subjects ({@link dev.alchemist.nats.Subject}, {@link
+ * dev.alchemist.nats.SubjectPattern}), the {@link dev.alchemist.nats.EventBus} with its NATS-backed
+ * ({@link dev.alchemist.nats.NatsEvents}) and in-process ({@link
+ * dev.alchemist.nats.InProcessEventBus}) implementations, a bounded JetStream publisher, idempotent
+ * stream provisioning and durable pull consumers with lag metrics.
  */
 @NullMarked
 package dev.alchemist.nats;

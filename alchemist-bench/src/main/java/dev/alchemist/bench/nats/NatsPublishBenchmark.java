@@ -1,0 +1,171 @@
+package dev.alchemist.bench.nats;
+
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.codec.Codec;
+import dev.alchemist.core.codec.KryoCodecs;
+import dev.alchemist.nats.EventHeaders;
+import dev.alchemist.nats.JetStreamPublisher;
+import dev.alchemist.nats.JetStreamPublisherSettings;
+import dev.alchemist.nats.NatsEvents;
+import dev.alchemist.nats.StreamSpec;
+import dev.alchemist.nats.Subject;
+import dev.alchemist.nats.SubjectSpace;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.impl.Headers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Publishing events: alchemist-nats beside raw jnats on connections with the same options, to the
+ * same nats-server and the same R1 file stream.
+ *
+ * <p>The raw cases do the work any correct application must do too: encode the event with the same
+ * codec and send the same headers (the JetStream case with {@code Nats-Msg-Id} and {@code
+ * Nats-Expected-Stream}), and bound the acks in flight with a semaphore of the same size. So the
+ * ratio is the cost of our layer: subject cache, bookkeeping for retries and timeouts, completion
+ * on our executor, metrics.
+ *
+ * <p>Throughput is publishes per second on one thread; at the in-flight bound a publish waits for
+ * an ack, so in steady state it is the ack rate.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class NatsPublishBenchmark {
+
+  @Param({"1024"})
+  public int maxInFlight;
+
+  private final Codec<DomainEvent> codec = KryoCodecs.builder().build().codec(DomainEvent.class);
+  private final long idHigh = ThreadLocalRandom.current().nextLong();
+  private long idLow;
+  private final Instant now = Instant.now();
+  private final String payload = "{\"text\":\"" + "x".repeat(100) + "\"}";
+
+  private String prefix;
+  private StreamSpec spec;
+  private NatsEvents events;
+  private JetStreamPublisher publisher;
+  private Connection raw;
+  private JetStream rawJs;
+  private Semaphore rawPermits;
+  private Subject subject;
+  private Subject coreSubject;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    String url = System.getProperty("nats.url", "nats://127.0.0.1:4222");
+    prefix = "bench_" + Long.toString(Math.abs(ThreadLocalRandom.current().nextLong()), 36);
+    SubjectSpace space = SubjectSpace.of(prefix);
+    spec =
+        StreamSpec.alchemistEvents().forDevelopment().toBuilder()
+            .name(prefix.toUpperCase(Locale.ROOT))
+            .subjects(space)
+            .maxAge(Duration.ofMinutes(30))
+            .build();
+    events =
+        NatsEvents.builder()
+            .url(url)
+            .subjects(space)
+            .meterRegistry(new SimpleMeterRegistry())
+            .build();
+    events.provisioner().provision(spec);
+    publisher =
+        events.jetStreamPublisher(
+            JetStreamPublisherSettings.builder().stream(spec).maxInFlight(maxInFlight).build());
+    // The same options NatsEvents uses for a URL.
+    raw =
+        Nats.connect(
+            new Options.Builder()
+                .server(url)
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .dontForceFlushOnRequest()
+                .build());
+    rawJs = raw.jetStream();
+    rawPermits = new Semaphore(maxInFlight);
+    subject = space.subject("dialog", "message", "created");
+    // Core publishes go outside the stream's subjects, so JetStream does not store them.
+    coreSubject = SubjectSpace.of(prefix + "_core").subject("dialog", "message", "created");
+  }
+
+  @TearDown(Level.Iteration)
+  public void awaitAcks() throws Exception {
+    while (publisher.inFlight() > 0) {
+      Thread.sleep(1);
+    }
+    rawPermits.acquire(maxInFlight);
+    rawPermits.release(maxInFlight);
+    events.flush(Duration.ofSeconds(30));
+    raw.flush(Duration.ofSeconds(30));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    publisher.close();
+    events.provisioner().delete(spec.name());
+    events.close();
+    raw.close();
+  }
+
+  private DomainEvent next() {
+    return new DomainEvent(
+        new UUID(idHigh, ++idLow), "dialog", "message", "created", "s-1", now, payload);
+  }
+
+  /** Ours: JetStream publish with ack, bounded in flight. */
+  @Benchmark
+  public Object jetStreamAlchemist() {
+    return publisher.publish(subject, next());
+  }
+
+  /** Raw jnats publishAsync with the same encoding, headers and in-flight bound. */
+  @Benchmark
+  public Object jetStreamRawJnats() throws InterruptedException {
+    DomainEvent e = next();
+    rawPermits.acquire();
+    Headers headers = new Headers();
+    headers.put(EventHeaders.CONTENT_TYPE, EventHeaders.DOMAIN_EVENT_KRYO);
+    headers.put(EventHeaders.EVENT_TYPE, subject.eventType());
+    headers.put(EventHeaders.MSG_ID, e.id().toString());
+    headers.put(EventHeaders.EXPECTED_STREAM, spec.name());
+    return rawJs
+        .publishAsync(subject.toString(), headers, codec.encode(e))
+        .whenComplete((ack, error) -> rawPermits.release());
+  }
+
+  /** Ours: core fire-and-forget publish. */
+  @Benchmark
+  public void coreAlchemist() {
+    events.publish(coreSubject, next());
+  }
+
+  /** Raw jnats core publish with the same encoding and headers. */
+  @Benchmark
+  public void coreRawJnats() {
+    DomainEvent e = next();
+    Headers headers = new Headers();
+    headers.put(EventHeaders.CONTENT_TYPE, EventHeaders.DOMAIN_EVENT_KRYO);
+    headers.put(EventHeaders.EVENT_TYPE, coreSubject.eventType());
+    raw.publish(coreSubject.toString(), headers, codec.encode(e));
+  }
+}

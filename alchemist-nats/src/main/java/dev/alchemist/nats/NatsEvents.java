@@ -1,0 +1,302 @@
+package dev.alchemist.nats;
+
+import dev.alchemist.core.AlchemistException;
+import dev.alchemist.core.Checks;
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.codec.CodecRegistry;
+import dev.alchemist.core.codec.KryoCodecs;
+import dev.alchemist.nats.internal.NatsBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.nats.client.Connection;
+import io.nats.client.Options;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The NATS-backed {@link EventBus} and the entry point to JetStream: publishers, stream
+ * provisioning and durable consumers, all on one connection.
+ *
+ * <pre>{@code
+ * try (NatsEvents events = NatsEvents.connect("nats://127.0.0.1:4222")) {
+ *   events.provisioner().provision(StreamSpec.alchemistEvents().forDevelopment());
+ *   try (JetStreamPublisher publisher = events.jetStreamPublisher(
+ *       JetStreamPublisherSettings.builder().stream(StreamSpec.alchemistEvents()).build())) {
+ *     publisher.publish(Subject.of("dialog", "message", "created"), event)
+ *         .thenAccept(receipt -> log.info("stored as {}", receipt.sequence()));
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Core publishes ({@link #publish(Subject, DomainEvent, String)}) are fire-and-forget: jnats
+ * queues them and its writer thread flushes in batches, so no publish waits for the network; call
+ * {@link #flush(Duration)} to wait until the server has them. Payloads are encoded by the core
+ * codec ({@link KryoCodecs}); headers carry content type, event type and trace id (see {@link
+ * EventHeaders}).
+ *
+ * <p>Thread-safe. {@link #close()} closes the consumers, the JetStream publishers (waiting for
+ * their outstanding acks), the subscriptions (handling what is queued), then drains and closes the
+ * connection, and shuts down the threads it created.
+ */
+public final class NatsEvents implements EventBus {
+  private final NatsBus bus;
+
+  private NatsEvents(NatsBus bus) {
+    this.bus = bus;
+  }
+
+  /**
+   * Connects to {@code url} (e.g. {@code nats://127.0.0.1:4222}, comma-separate several) with the
+   * defaults of {@link Builder}.
+   *
+   * @throws AlchemistException if the server cannot be reached
+   */
+  public static NatsEvents connect(String url) {
+    return builder().url(url).build();
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The settings. */
+  public Settings settings() {
+    return bus.settings();
+  }
+
+  @Override
+  public SubjectSpace subjects() {
+    return bus.settings().subjects();
+  }
+
+  @Override
+  public void publish(Subject subject, DomainEvent event, @Nullable String traceId) {
+    bus.publish(subject, event, traceId);
+  }
+
+  /**
+   * Waits until the server has received everything published so far.
+   *
+   * @throws AlchemistException if that takes longer than {@code timeout} or the connection is
+   *     closed
+   */
+  public void flush(Duration timeout) {
+    bus.flush(timeout);
+  }
+
+  @Override
+  public EventSubscription subscribe(SubjectPattern pattern, EventHandler handler) {
+    return bus.subscribe(pattern, handler);
+  }
+
+  /** A new JetStream publisher on this connection; closed by {@link #close()} at the latest. */
+  public JetStreamPublisher jetStreamPublisher(JetStreamPublisherSettings settings) {
+    return bus.jetStreamPublisher(settings);
+  }
+
+  /** Creates and updates streams on this connection. */
+  public StreamProvisioner provisioner() {
+    return bus.provisioner();
+  }
+
+  /**
+   * Creates (or updates) the durable pull consumer and starts handing its messages to {@code
+   * handler}.
+   *
+   * @throws AlchemistException if the consumer cannot be created (e.g. the stream is missing)
+   */
+  public EventConsumer consume(ConsumerSettings settings, EventHandler handler) {
+    return bus.consume(settings, handler);
+  }
+
+  /** The underlying jnats connection, for what this API does not cover. Do not close it. */
+  public Connection connection() {
+    return bus.connection();
+  }
+
+  @Override
+  public void close() {
+    bus.close();
+  }
+
+  @Override
+  public String toString() {
+    return bus.toString();
+  }
+
+  /**
+   * Settings of {@link NatsEvents}.
+   *
+   * @param options the jnats connection options (servers, TLS, credentials, reconnect policy);
+   *     never printed by {@link #toString()}
+   * @param subjects the subject space of {@link #publish(DomainEvent)}
+   * @param codecs encodes and decodes {@link DomainEvent} payloads
+   * @param executor runs handlers and completes publish futures, or null for a pool of its own
+   * @param scheduler runs retries, ack-timeout sweeps and lag reads, or null for one of its own
+   * @param maxPendingPerSubscription most events waiting for one core subscription's handler
+   * @param closeTimeout how long {@code close()} waits for handlers and for draining
+   * @param meterRegistry receives the metrics
+   * @param listener hears about background failures and connection events
+   */
+  public record Settings(
+      Options options,
+      SubjectSpace subjects,
+      CodecRegistry codecs,
+      @Nullable Executor executor,
+      @Nullable ScheduledExecutorService scheduler,
+      int maxPendingPerSubscription,
+      Duration closeTimeout,
+      MeterRegistry meterRegistry,
+      EventBusListener listener) {
+    public Settings {
+      Checks.notNull("options", options);
+      Checks.notNull("subjects", subjects);
+      Checks.notNull("codecs", codecs);
+      if (!codecs.isRegistered(DomainEvent.class)) {
+        throw new IllegalArgumentException("codecs must register DomainEvent");
+      }
+      Checks.inRange("maxPendingPerSubscription", maxPendingPerSubscription, 1, Integer.MAX_VALUE);
+      Checks.positive("closeTimeout", closeTimeout);
+      Checks.notNull("meterRegistry", meterRegistry);
+      Checks.notNull("listener", listener);
+    }
+
+    /** Without the connection options, which may hold credentials. */
+    @Override
+    public String toString() {
+      return "NatsEvents.Settings[subjects="
+          + subjects.root()
+          + ", maxPendingPerSubscription="
+          + maxPendingPerSubscription
+          + ", closeTimeout="
+          + closeTimeout
+          + "]";
+    }
+  }
+
+  /** Collects the settings; every setter validates its argument. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable String url;
+    private @Nullable Options options;
+    private SubjectSpace subjects = SubjectSpace.defaultSpace();
+    private @Nullable CodecRegistry codecs;
+    private @Nullable Executor executor;
+    private @Nullable ScheduledExecutorService scheduler;
+    private int maxPendingPerSubscription = 65_536;
+    private Duration closeTimeout = Duration.ofSeconds(30);
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private EventBusListener listener = EventBusListener.none();
+
+    private Builder() {}
+
+    /**
+     * The server URL(s), comma-separated. With a URL the connection reconnects forever every 250 ms
+     * (jitter included), keeps up to 8 MiB of publishes while disconnected, and does not force a
+     * flush per request (the writer thread batches them). Use {@link #options} for TLS, credentials
+     * or another reconnect policy.
+     */
+    public Builder url(String url) {
+      this.url = Checks.notBlank("url", url);
+      return this;
+    }
+
+    /** Full jnats options (TLS, credentials, ...); our connection listener is added to them. */
+    public Builder options(Options options) {
+      this.options = Checks.notNull("options", options);
+      return this;
+    }
+
+    /** Default root {@code cim}. */
+    public Builder subjects(SubjectSpace subjects) {
+      this.subjects = Checks.notNull("subjects", subjects);
+      return this;
+    }
+
+    /** Default {@code KryoCodecs.builder().build()} (the model types). */
+    public Builder codecs(CodecRegistry codecs) {
+      this.codecs = Checks.notNull("codecs", codecs);
+      return this;
+    }
+
+    /** Runs handlers and completes futures; default a pool of its own (one thread per core). */
+    public Builder executor(Executor executor) {
+      this.executor = Checks.notNull("executor", executor);
+      return this;
+    }
+
+    /** Retries, sweeps and lag reads; default a one-thread scheduler of its own. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /** Default 65,536. */
+    public Builder maxPendingPerSubscription(int max) {
+      this.maxPendingPerSubscription =
+          (int) Checks.inRange("maxPendingPerSubscription", max, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /** Default 30 s. */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = Checks.positive("closeTimeout", timeout);
+      return this;
+    }
+
+    /** Default {@link Metrics#globalRegistry}. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Checks.notNull("meterRegistry", registry);
+      return this;
+    }
+
+    /** Default none. */
+    public Builder listener(EventBusListener listener) {
+      this.listener = Checks.notNull("listener", listener);
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalStateException if neither or both of url and options were set
+     */
+    public Settings settings() {
+      if ((url == null) == (options == null)) {
+        throw new IllegalStateException("set exactly one of url and options");
+      }
+      Options resolved = options;
+      if (resolved == null) {
+        resolved =
+            new Options.Builder()
+                .servers(url.split(","))
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .reconnectJitter(Duration.ofMillis(100))
+                .dontForceFlushOnRequest()
+                .build();
+      }
+      return new Settings(
+          resolved,
+          subjects,
+          codecs == null ? KryoCodecs.builder().build() : codecs,
+          executor,
+          scheduler,
+          maxPendingPerSubscription,
+          closeTimeout,
+          meterRegistry,
+          listener);
+    }
+
+    /**
+     * Connects.
+     *
+     * @throws AlchemistException if the server cannot be reached
+     */
+    public NatsEvents build() {
+      return new NatsEvents(NatsBus.connect(settings()));
+    }
+  }
+}

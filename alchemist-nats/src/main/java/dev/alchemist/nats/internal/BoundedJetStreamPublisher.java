@@ -1,0 +1,502 @@
+package dev.alchemist.nats.internal;
+
+import dev.alchemist.core.Checks;
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.codec.Codec;
+import dev.alchemist.nats.JetStreamPublisher;
+import dev.alchemist.nats.JetStreamPublisherSettings;
+import dev.alchemist.nats.OverflowPolicy;
+import dev.alchemist.nats.PublishException;
+import dev.alchemist.nats.PublishException.Reason;
+import dev.alchemist.nats.PublishReceipt;
+import dev.alchemist.nats.Subject;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link JetStreamPublisher} over jnats' {@code publishAsync}.
+ *
+ * <p>Why it is built this way:
+ *
+ * <ul>
+ *   <li>A semaphore bounds the outstanding acks; the permit is released when the publish finishes
+ *       for good (ack or failure), not per attempt, so retries never exceed the bound.
+ *   <li>jnats completes its futures on its inbox dispatcher thread. There we only do bookkeeping;
+ *       the user's future is completed on {@code executor}, so user callbacks never run on jnats.
+ *   <li>A single sweeper task (not a timer per publish) finds attempts whose ack is overdue, since
+ *       jnats' own request timeout is coarse (its cleanup interval) and a dead connection never
+ *       answers.
+ *   <li>Every pending publish is in {@code outstanding} until it finishes, so close() and a closed
+ *       connection can fail what is left: no future is ever left hanging.
+ * </ul>
+ */
+public final class BoundedJetStreamPublisher implements JetStreamPublisher {
+  private static final long SWEEP_MILLIS = 50;
+
+  private final JetStreamPublisherSettings settings;
+  private final Connection connection;
+  private final JetStream jetStream;
+  private final Codec<DomainEvent> codec;
+  private final Executor executor;
+  private final ScheduledExecutorService scheduler;
+  private final Reporter reporter;
+  private final Runnable onClosed;
+  private final Semaphore permits;
+  private final SerialQueue completions;
+  private final Set<Pending> outstanding = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ScheduledFuture<?> sweeper;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final long ackTimeoutNanos;
+  private final long maxRetryNanos;
+
+  private final Counter published;
+  private final Counter acked;
+  private final Counter duplicates;
+  private final Counter retries;
+  private final Map<Reason, Counter> failed = new EnumMap<>(Reason.class);
+  private final Timer ackLatency;
+
+  public BoundedJetStreamPublisher(
+      JetStreamPublisherSettings settings,
+      Connection connection,
+      JetStream jetStream,
+      Codec<DomainEvent> codec,
+      Executor executor,
+      ScheduledExecutorService scheduler,
+      MeterRegistry registry,
+      Reporter reporter,
+      Runnable onClosed) {
+    this.settings = settings;
+    this.connection = connection;
+    this.jetStream = jetStream;
+    this.codec = codec;
+    this.executor = executor;
+    this.scheduler = scheduler;
+    this.reporter = reporter;
+    this.onClosed = onClosed;
+    this.permits = new Semaphore(settings.maxInFlight());
+    this.completions = new SerialQueue(executor);
+    this.ackTimeoutNanos = settings.ackTimeout().toNanos();
+    this.maxRetryNanos = settings.maxRetryTime().toNanos();
+    String name = settings.name();
+    String stream = settings.expectedStream() == null ? "any" : settings.expectedStream();
+    this.published =
+        Counter.builder("alchemist.nats.published")
+            .tags("bus", "nats", "mode", "jetstream", "publisher", name, "stream", stream)
+            .description("Events handed to JetStream (once per event, not per attempt)")
+            .register(registry);
+    this.acked =
+        Counter.builder("alchemist.nats.acked")
+            .tags("publisher", name, "stream", stream)
+            .description("Events JetStream acknowledged as stored")
+            .register(registry);
+    this.duplicates =
+        Counter.builder("alchemist.nats.duplicates")
+            .tags("publisher", name, "stream", stream)
+            .description("Acks that reported a duplicate message id (a retry of a stored event)")
+            .register(registry);
+    this.retries =
+        Counter.builder("alchemist.nats.retries")
+            .tags("publisher", name, "stream", stream)
+            .description("Attempts re-sent after a timeout or 503")
+            .register(registry);
+    for (Reason reason : Reason.values()) {
+      failed.put(
+          reason,
+          Counter.builder("alchemist.nats.failed")
+              .tags("publisher", name, "stream", stream, "reason", reason.name().toLowerCase())
+              .description("Publishes whose future failed")
+              .register(registry));
+    }
+    this.ackLatency =
+        Timer.builder("alchemist.nats.ack.latency")
+            .tags("publisher", name, "stream", stream)
+            .description("From publish to ack, retries included")
+            .register(registry);
+    Gauge.builder("alchemist.nats.in.flight", inFlight, AtomicInteger::get)
+        .tags("publisher", name, "stream", stream)
+        .description("Acks outstanding")
+        .register(registry);
+    this.sweeper =
+        scheduler.scheduleWithFixedDelay(
+            this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public JetStreamPublisherSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public CompletableFuture<PublishReceipt> publish(
+      Subject subject, DomainEvent event, @Nullable String traceId) {
+    Checks.notNull("subject", subject);
+    Checks.notNull("event", event);
+    String name = subject.toString();
+    if (closed.get()) {
+      return failedNow(Reason.CLOSED, name, "publisher " + settings.name() + " is closed", null);
+    }
+    if (!acquire()) {
+      String how =
+          settings.overflowPolicy() == OverflowPolicy.FAIL_FAST
+              ? ""
+              : " for longer than " + settings.blockTimeout();
+      return failedNow(
+          Reason.IN_FLIGHT_LIMIT,
+          name,
+          "maxInFlight ("
+              + settings.maxInFlight()
+              + ") acks outstanding"
+              + how
+              + " on publisher "
+              + settings.name()
+              + ": inFlight="
+              + inFlight.get(),
+          null);
+    }
+    byte[] data;
+    try {
+      data = codec.encode(event);
+    } catch (RuntimeException e) {
+      permits.release();
+      return failedNow(
+          Reason.ENCODE_FAILED,
+          name,
+          "cannot encode event " + event.id() + ": " + e.getMessage(),
+          e);
+    }
+    Headers headers =
+        EventMessages.headers(subject, traceId, event.id().toString(), settings.expectedStream());
+    Pending p = new Pending(name, headers, data, System.nanoTime());
+    inFlight.incrementAndGet();
+    outstanding.add(p);
+    published.increment();
+    if (closed.get()) {
+      // close() may have swept outstanding before we added p.
+      finish(
+          p, null, failure(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
+    } else {
+      send(p);
+    }
+    return p.result;
+  }
+
+  private boolean acquire() {
+    if (permits.tryAcquire()) {
+      return true;
+    }
+    if (settings.overflowPolicy() == OverflowPolicy.FAIL_FAST) {
+      return false;
+    }
+    try {
+      return permits.tryAcquire(settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Sends one attempt; the caller owns {@code p} (its stage is 0). */
+  private void send(Pending p) {
+    int attempt = p.attempts + 1;
+    p.attemptDeadline = System.nanoTime() + ackTimeoutNanos;
+    if (!p.stage.compareAndSet(0, attempt)) {
+      return; // finished meanwhile (closed)
+    }
+    p.attempts = attempt;
+    CompletableFuture<PublishAck> future;
+    try {
+      future = jetStream.publishAsync(p.subject, p.headers, p.data);
+    } catch (RuntimeException e) {
+      // e.g. the reconnect buffer is full while disconnected, or the connection is closed
+      if (p.stage.compareAndSet(attempt, 0)) {
+        attemptFailed(p, e);
+      }
+      return;
+    }
+    p.current = future;
+    future.whenComplete(
+        (ack, error) -> {
+          if (!p.stage.compareAndSet(attempt, 0)) {
+            return; // this attempt already timed out, or the publish finished
+          }
+          if (error == null) {
+            finish(p, ack, null);
+          } else {
+            attemptFailed(p, error);
+          }
+        });
+  }
+
+  private void attemptFailed(Pending p, Throwable error) {
+    Throwable cause = unwrap(error);
+    if (connection.getStatus() == Connection.Status.CLOSED) {
+      finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the connection is closed", cause));
+      return;
+    }
+    if (!retryable(cause)) {
+      finish(
+          p,
+          null,
+          failure(Reason.REJECTED, p, "JetStream refused the event: " + cause.getMessage(), cause));
+      return;
+    }
+    long now = System.nanoTime();
+    long delay = backoffNanos(p.attempts);
+    boolean pastClose = closed.get() && now + delay - closeDeadline > 0;
+    if (pastClose || now + delay - p.start > maxRetryNanos) {
+      Reason reason = pastClose ? Reason.CLOSED : Reason.TIMED_OUT;
+      String why =
+          pastClose
+              ? "publisher " + settings.name() + " closed before an ack arrived"
+              : "no ack within maxRetryTime " + settings.maxRetryTime();
+      finish(p, null, failure(reason, p, why + " (" + p.attempts + " attempts): " + cause, cause));
+      return;
+    }
+    retries.increment();
+    try {
+      scheduler.schedule(() -> resend(p), delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      finish(p, null, failure(Reason.CLOSED, p, "the scheduler is shut down", e));
+    }
+  }
+
+  private void resend(Pending p) {
+    if (p.stage.get() < 0) {
+      return;
+    }
+    if (closed.get() && System.nanoTime() - closeDeadline > 0) {
+      finish(p, null, failure(Reason.CLOSED, p, "publisher " + settings.name() + " closed", null));
+      return;
+    }
+    send(p);
+  }
+
+  private volatile long closeDeadline = Long.MAX_VALUE;
+
+  private long backoffNanos(int attempts) {
+    long initial = settings.retryBackoff().toNanos();
+    long max = settings.maxRetryBackoff().toNanos();
+    int shift = Math.min(attempts - 1, 20);
+    long delay = initial << shift;
+    return delay <= 0 || delay > max ? max : delay;
+  }
+
+  private static boolean retryable(Throwable cause) {
+    if (cause instanceof CancellationException || cause instanceof TimeoutException) {
+      return true; // jnats timed the request out, or it was cancelled on 503
+    }
+    if (cause instanceof JetStreamApiException) {
+      return false; // the stream answered: wrong stream, limits, ...
+    }
+    if (cause instanceof IOException) {
+      String message = String.valueOf(cause.getMessage());
+      return message.contains("503") || message.contains("No Responders");
+    }
+    // IllegalStateException from publishAsync: reconnect buffer full, or output queue full
+    return cause instanceof IllegalStateException;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException
+            || t instanceof ExecutionException
+            || (t instanceof RuntimeException && t.getClass() == RuntimeException.class))
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Finds attempts whose ack is overdue and treats them as timed out. */
+  private void sweep() {
+    try {
+      long now = System.nanoTime();
+      for (Pending p : outstanding) {
+        int stage = p.stage.get();
+        if (stage > 0 && now - p.attemptDeadline > 0 && p.stage.compareAndSet(stage, 0)) {
+          CompletableFuture<PublishAck> current = p.current;
+          if (current != null) {
+            current.cancel(false);
+          }
+          attemptFailed(
+              p,
+              new TimeoutException(
+                  "no ack within " + settings.ackTimeout() + " (attempt " + stage + ")"));
+        }
+      }
+    } catch (RuntimeException e) {
+      reporter.report("sweeper", "JetStream publisher sweep failed", e, l -> {});
+    }
+  }
+
+  private PublishException failure(
+      Reason reason, Pending p, String message, @Nullable Throwable cause) {
+    return new PublishException(
+        reason, p.subject, p.attempts, "publish to " + p.subject + " failed: " + message, cause);
+  }
+
+  /** Completes a publish once: releases its slot, records metrics, completes on the executor. */
+  private void finish(Pending p, @Nullable PublishAck ack, @Nullable PublishException error) {
+    if (p.stage.getAndSet(-1) < 0) {
+      return; // already finished
+    }
+    outstanding.remove(p);
+    inFlight.decrementAndGet();
+    permits.release();
+    if (error == null && ack != null) {
+      acked.increment();
+      if (ack.isDuplicate()) {
+        duplicates.increment();
+      }
+      ackLatency.record(System.nanoTime() - p.start, TimeUnit.NANOSECONDS);
+      PublishReceipt receipt =
+          new PublishReceipt(ack.getStream(), ack.getSeqno(), ack.isDuplicate(), p.attempts);
+      deliver(p, f -> f.complete(receipt));
+    } else {
+      PublishException e =
+          error != null ? error : failure(Reason.REJECTED, p, "no ack and no error", null);
+      failed.get(e.reason()).increment();
+      deliver(
+          p,
+          f -> {
+            // on the executor too: the listener is host code
+            reporter.report(
+                "publish-" + e.reason(),
+                e.getMessage(),
+                e.getCause(),
+                l -> l.onPublishFailed(p.subject, e));
+            f.completeExceptionally(e);
+          });
+    }
+  }
+
+  private void deliver(Pending p, Consumer<CompletableFuture<PublishReceipt>> completion) {
+    // One serial queue for all completions: a burst of acks wakes one executor thread once instead
+    // of handing every ack to the pool (on 2 cores that hand-off was the largest cost per publish).
+    // If the executor is shut down the queue runs the task here: completing beats never completing.
+    completions.offer(() -> completion.accept(p.result), Integer.MAX_VALUE);
+  }
+
+  private CompletableFuture<PublishReceipt> failedNow(
+      Reason reason, String subject, String message, @Nullable Throwable cause) {
+    PublishException e =
+        new PublishException(
+            reason, subject, 0, "publish to " + subject + " failed: " + message, cause);
+    failed.get(reason).increment();
+    return CompletableFuture.failedFuture(e);
+  }
+
+  /** Fails every outstanding publish: the connection is closed for good. */
+  public void connectionClosed() {
+    for (Pending p : outstanding) {
+      finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the NATS connection closed", null));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    closeDeadline = deadline;
+    try {
+      while (!outstanding.isEmpty() && System.nanoTime() - deadline < 0) {
+        if (connection.getStatus() == Connection.Status.CLOSED) {
+          break;
+        }
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      for (Pending p : outstanding) {
+        finish(
+            p,
+            null,
+            failure(
+                Reason.CLOSED,
+                p,
+                "publisher "
+                    + settings.name()
+                    + " closed with the ack outstanding after "
+                    + settings.closeTimeout(),
+                null));
+      }
+      sweeper.cancel(false);
+      // Futures are completed on the executor: let them be completed before close() returns.
+      completions.awaitIdle(System.nanoTime() + settings.closeTimeout().toNanos());
+      onClosed.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JetStreamPublisher["
+        + settings.name()
+        + ", stream="
+        + settings.expectedStream()
+        + ", inFlight="
+        + inFlight.get()
+        + "/"
+        + settings.maxInFlight()
+        + (closed.get() ? ", closed]" : "]");
+  }
+
+  /** One publish across its attempts. */
+  private static final class Pending {
+    final String subject;
+    final Headers headers;
+    final byte[] data;
+    final long start;
+    final CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
+
+    /** The attempt whose outcome is awaited; 0 between attempts; -1 when done. */
+    final AtomicInteger stage = new AtomicInteger();
+
+    volatile int attempts;
+    volatile long attemptDeadline;
+    volatile @Nullable CompletableFuture<PublishAck> current;
+
+    Pending(String subject, Headers headers, byte[] data, long start) {
+      this.subject = subject;
+      this.headers = headers;
+      this.data = data;
+      this.start = start;
+    }
+  }
+}
