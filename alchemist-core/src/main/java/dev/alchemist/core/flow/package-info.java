@@ -29,9 +29,8 @@
  * since an unbounded table keyed by tokens arriving from the network is a memory leak. It belongs
  * there, not in a general-purpose utility here.
  *
- * <h2>Not here yet</h2>
- *
- * A keyset-paging helper for the message repository waits for that repository to exist.
+ * <p>{@link dev.alchemist.core.store.MessageWindow} maps a visible range onto keyset pages of the
+ * message repository, so a view over a long dialog reads only the rows on screen.
  */
 @NullMarked
 package dev.alchemist.core.flow;
