@@ -183,14 +183,14 @@ class DebounceStressTest {
             }
             updater.update(round * 2 + p);
             if (p == 0) {
+              // Wait for the value itself, not for pending() == 0: the counters are summed one
+              // after another, so a snapshot can read zero while the other producer's value,
+              // which replaced this one, is still on its way. A stranded value fails the wait.
               long expectedAtLeast = round * 2;
               try {
-                await(() -> updater.stats().pending() == 0);
+                await(() -> lastDelivered.get() >= expectedAtLeast);
               } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
-              }
-              if (lastDelivered.get() < expectedAtLeast) {
-                violations.incrementAndGet();
               }
             }
           }
