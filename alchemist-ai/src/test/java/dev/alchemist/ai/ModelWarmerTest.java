@@ -3,7 +3,7 @@ package dev.alchemist.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.alchemist.ai.internal.FakeScheduler;
+import dev.alchemist.core.flow.FakeScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.alchemist.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.alchemist.ai.internal.FakeScheduler;
 import dev.alchemist.ai.internal.RecordingSubscriber;
+import dev.alchemist.core.flow.FakeScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.alchemist.ai.AiException;
 import dev.alchemist.ai.AiListener;
 import dev.alchemist.ai.ChunkPolicy;
+import dev.alchemist.core.flow.FakeScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.alchemist.ai.internal;
 import dev.alchemist.ai.AiException;
 import dev.alchemist.ai.AiListener;
 import dev.alchemist.ai.StreamTimeouts;
+import dev.alchemist.core.flow.FakeScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** A token stream the test drives by hand; records how often it was asked for more or released. */
