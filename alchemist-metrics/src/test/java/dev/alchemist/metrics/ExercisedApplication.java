@@ -11,16 +11,26 @@ import dev.alchemist.ai.SimulatedChatModel;
 import dev.alchemist.cache.Cache;
 import dev.alchemist.cache.CacheManager;
 import dev.alchemist.cache.CachePolicy;
+import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.flow.DebounceMetrics;
 import dev.alchemist.core.flow.DebounceSettings;
 import dev.alchemist.core.flow.DebouncedUpdater;
+import dev.alchemist.nats.ConsumerSettings;
+import dev.alchemist.nats.EventConsumer;
+import dev.alchemist.nats.JetStreamPublisher;
+import dev.alchemist.nats.JetStreamPublisherSettings;
+import dev.alchemist.nats.NatsEvents;
+import dev.alchemist.nats.StreamSpec;
+import dev.alchemist.nats.SubjectSpace;
 import dev.alchemist.testing.TestServices;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +57,7 @@ final class ExercisedApplication implements AutoCloseable {
       exerciseConnectionPool();
       exerciseCache();
       exerciseModelStream();
-      // alchemist-nats: exercise and bind here when it lands.
+      exerciseNats();
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
@@ -147,6 +157,43 @@ final class ExercisedApplication implements AutoCloseable {
           }
         });
     done.orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  private void exerciseNats() {
+    String prefix = TestServices.uniquePrefix("metrics");
+    SubjectSpace subjects = SubjectSpace.of(prefix);
+    StreamSpec spec =
+        StreamSpec.alchemistEvents().forDevelopment().toBuilder()
+            .name(prefix.toUpperCase(Locale.ROOT))
+            .subjects(subjects)
+            .maxAge(Duration.ofHours(1))
+            .build();
+    NatsEvents events =
+        NatsEvents.builder()
+            .url(TestServices.nats().uri())
+            .subjects(subjects)
+            .meterRegistry(metrics.registry())
+            .closeTimeout(Duration.ofSeconds(10))
+            .build();
+    resources.add(0, events);
+    events.provisioner().provision(spec);
+    // Closed before the connection (added in front of it): the stream goes away with the test.
+    resources.add(0, () -> events.provisioner().delete(spec.name()));
+    try (JetStreamPublisher publisher =
+        events.jetStreamPublisher(
+            JetStreamPublisherSettings.builder().name("metrics").stream(spec).build())) {
+      for (int i = 0; i < 2; i++) {
+        DomainEvent event =
+            DomainEvent.of("dialog", "message", "created", null, Instant.now(), "{}");
+        publisher.publish(subjects.subject(event), event).orTimeout(10, TimeUnit.SECONDS).join();
+      }
+    }
+    // A durable consumer registers the lag gauges alchemist.nats.consumer.(ack.)pending.
+    EventConsumer consumer =
+        events.consume(
+            ConsumerSettings.builder(spec.name(), "indexer").filter(subjects.all()).build(),
+            received -> {});
+    resources.add(0, consumer);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.alchemist.nats;
 
 import dev.alchemist.core.Checks;
+import dev.alchemist.core.flow.Ticker;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param duplicateWindow the stream's duplicate window; {@code maxRetryTime + ackTimeout} must fit
  *     in it, so that every retry is de-duplicated by the server
  * @param closeTimeout how long {@code close()} waits for outstanding acks
+ * @param sweepInterval how often overdue acks are looked for; an attempt is retried at most this
+ *     much later than its {@code ackTimeout}
+ * @param ticker the time source of ack deadlines, retry limits and the ack-latency timer
+ * @param scheduler runs the sweeps and delayed retries, or null for the bus's scheduler
  */
 public record JetStreamPublisherSettings(
     String name,
@@ -31,7 +37,10 @@ public record JetStreamPublisherSettings(
     Duration maxRetryBackoff,
     Duration maxRetryTime,
     Duration duplicateWindow,
-    Duration closeTimeout) {
+    Duration closeTimeout,
+    Duration sweepInterval,
+    Ticker ticker,
+    @Nullable ScheduledExecutorService scheduler) {
 
   /** Default of {@code maxInFlight}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
@@ -54,6 +63,8 @@ public record JetStreamPublisherSettings(
     }
     Checks.positive("duplicateWindow", duplicateWindow);
     Checks.positive("closeTimeout", closeTimeout);
+    Checks.positive("sweepInterval", sweepInterval);
+    Checks.notNull("ticker", ticker);
     if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
       throw new IllegalStateException(
           "maxRetryBackoff ("
@@ -98,6 +109,9 @@ public record JetStreamPublisherSettings(
     b.maxRetryTime = maxRetryTime;
     b.duplicateWindow = duplicateWindow;
     b.closeTimeout = closeTimeout;
+    b.sweepInterval = sweepInterval;
+    b.ticker = ticker;
+    b.scheduler = scheduler;
     return b;
   }
 
@@ -114,6 +128,9 @@ public record JetStreamPublisherSettings(
     private Duration maxRetryTime = Duration.ofSeconds(60);
     private Duration duplicateWindow = StreamSpec.DEFAULT_DUPLICATE_WINDOW;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Duration sweepInterval = Duration.ofMillis(50);
+    private Ticker ticker = Ticker.system();
+    private @Nullable ScheduledExecutorService scheduler;
 
     private Builder() {}
 
@@ -189,6 +206,27 @@ public record JetStreamPublisherSettings(
       return this;
     }
 
+    /** How often overdue acks are looked for; default 50 ms. */
+    public Builder sweepInterval(Duration interval) {
+      this.sweepInterval = Checks.positive("sweepInterval", interval);
+      return this;
+    }
+
+    /** The time source of deadlines and the ack-latency timer; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Checks.notNull("ticker", ticker);
+      return this;
+    }
+
+    /**
+     * Runs sweeps and delayed retries; default the bus's scheduler. The publisher does not shut it
+     * down.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -207,7 +245,10 @@ public record JetStreamPublisherSettings(
           maxRetryBackoff,
           maxRetryTime,
           duplicateWindow,
-          closeTimeout);
+          closeTimeout,
+          sweepInterval,
+          ticker,
+          scheduler);
     }
   }
 }

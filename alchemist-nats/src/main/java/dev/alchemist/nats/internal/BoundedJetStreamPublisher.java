@@ -3,6 +3,7 @@ package dev.alchemist.nats.internal;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
+import dev.alchemist.core.flow.Ticker;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.OverflowPolicy;
@@ -20,13 +21,15 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,13 +56,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>A single sweeper task (not a timer per publish) finds attempts whose ack is overdue, since
  *       jnats' own request timeout is coarse (its cleanup interval) and a dead connection never
  *       answers.
- *   <li>Every pending publish is in {@code outstanding} until it finishes, so close() and a closed
- *       connection can fail what is left: no future is ever left hanging.
+ *   <li>Every pending publish holds a slot of {@code slots} until it finishes, so close() and a
+ *       closed connection can fail what is left: no future is ever left hanging. A fixed array (one
+ *       slot per permit) instead of a concurrent set: claiming and freeing a slot is one CAS and
+ *       allocates nothing.
+ *   <li>The per-publish record is also the completion task and holds its own attempt state (a
+ *       VarHandle, not an AtomicInteger), so a publish allocates only what it must.
  * </ul>
  */
 public final class BoundedJetStreamPublisher implements JetStreamPublisher {
-  private static final long SWEEP_MILLIS = 50;
-
   private final JetStreamPublisherSettings settings;
   private final Connection connection;
   private final JetStream jetStream;
@@ -70,7 +75,9 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private final Runnable onClosed;
   private final Semaphore permits;
   private final SerialQueue completions;
-  private final Set<Pending> outstanding = ConcurrentHashMap.newKeySet();
+  private final AtomicReferenceArray<@Nullable Pending> slots;
+  private final AtomicInteger nextSlot = new AtomicInteger();
+  private final Ticker ticker;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ScheduledFuture<?> sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -99,7 +106,10 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.jetStream = jetStream;
     this.codec = codec;
     this.executor = executor;
-    this.scheduler = scheduler;
+    ScheduledExecutorService own = settings.scheduler();
+    this.scheduler = own != null ? own : scheduler;
+    this.ticker = settings.ticker();
+    this.slots = new AtomicReferenceArray<>(settings.maxInFlight());
     this.reporter = reporter;
     this.onClosed = onClosed;
     this.permits = new Semaphore(settings.maxInFlight());
@@ -146,8 +156,11 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
         .description("Acks outstanding")
         .register(registry);
     this.sweeper =
-        scheduler.scheduleWithFixedDelay(
-            this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        this.scheduler.scheduleWithFixedDelay(
+            this::sweep,
+            settings.sweepInterval().toNanos(),
+            settings.sweepInterval().toNanos(),
+            TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -200,9 +213,9 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     }
     Headers headers =
         EventMessages.headers(subject, traceId, event.id().toString(), settings.expectedStream());
-    Pending p = new Pending(name, headers, data, System.nanoTime());
+    Pending p = new Pending(this, name, headers, data, ticker.read());
     inFlight.incrementAndGet();
-    outstanding.add(p);
+    claimSlot(p);
     published.increment();
     if (closed.get()) {
       // close() may have swept outstanding before we added p.
@@ -229,11 +242,24 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     }
   }
 
+  /**
+   * Puts {@code p} in a free slot. The caller holds a permit and a slot is freed before its permit
+   * is released, so a free slot exists; the rotating start keeps the search short.
+   */
+  private void claimSlot(Pending p) {
+    int n = slots.length();
+    int i = Math.floorMod(nextSlot.getAndIncrement(), n);
+    while (!slots.compareAndSet(i, null, p)) {
+      i = i + 1 == n ? 0 : i + 1;
+    }
+    p.slot = i;
+  }
+
   /** Sends one attempt; the caller owns {@code p} (its stage is 0). */
   private void send(Pending p) {
     int attempt = p.attempts + 1;
-    p.attemptDeadline = System.nanoTime() + ackTimeoutNanos;
-    if (!p.stage.compareAndSet(0, attempt)) {
+    p.attemptDeadline = ticker.read() + ackTimeoutNanos;
+    if (!p.casStage(0, attempt)) {
       return; // finished meanwhile (closed)
     }
     p.attempts = attempt;
@@ -242,7 +268,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       future = jetStream.publishAsync(p.subject, p.headers, p.data);
     } catch (RuntimeException e) {
       // e.g. the reconnect buffer is full while disconnected, or the connection is closed
-      if (p.stage.compareAndSet(attempt, 0)) {
+      if (p.casStage(attempt, 0)) {
         attemptFailed(p, e);
       }
       return;
@@ -250,7 +276,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     p.current = future;
     future.whenComplete(
         (ack, error) -> {
-          if (!p.stage.compareAndSet(attempt, 0)) {
+          if (!p.casStage(attempt, 0)) {
             return; // this attempt already timed out, or the publish finished
           }
           if (error == null) {
@@ -274,7 +300,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
           failure(Reason.REJECTED, p, "JetStream refused the event: " + cause.getMessage(), cause));
       return;
     }
-    long now = System.nanoTime();
+    long now = ticker.read();
     long delay = backoffNanos(p.attempts);
     boolean pastClose = closed.get() && now + delay - closeDeadline > 0;
     if (pastClose || now + delay - p.start > maxRetryNanos) {
@@ -295,10 +321,10 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   }
 
   private void resend(Pending p) {
-    if (p.stage.get() < 0) {
+    if (p.stage() < 0) {
       return;
     }
-    if (closed.get() && System.nanoTime() - closeDeadline > 0) {
+    if (closed.get() && ticker.read() - closeDeadline > 0) {
       finish(p, null, failure(Reason.CLOSED, p, "publisher " + settings.name() + " closed", null));
       return;
     }
@@ -344,10 +370,14 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   /** Finds attempts whose ack is overdue and treats them as timed out. */
   private void sweep() {
     try {
-      long now = System.nanoTime();
-      for (Pending p : outstanding) {
-        int stage = p.stage.get();
-        if (stage > 0 && now - p.attemptDeadline > 0 && p.stage.compareAndSet(stage, 0)) {
+      long now = ticker.read();
+      for (int i = 0, n = slots.length(); i < n; i++) {
+        Pending p = slots.get(i);
+        if (p == null) {
+          continue;
+        }
+        int stage = p.stage();
+        if (stage > 0 && now - p.attemptDeadline > 0 && p.casStage(stage, 0)) {
           CompletableFuture<PublishAck> current = p.current;
           if (current != null) {
             current.cancel(false);
@@ -371,10 +401,10 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
 
   /** Completes a publish once: releases its slot, records metrics, completes on the executor. */
   private void finish(Pending p, @Nullable PublishAck ack, @Nullable PublishException error) {
-    if (p.stage.getAndSet(-1) < 0) {
+    if (p.finishStage() < 0) {
       return; // already finished
     }
-    outstanding.remove(p);
+    slots.set(p.slot, null); // before the permit: a publish holding a permit finds a free slot
     inFlight.decrementAndGet();
     permits.release();
     if (error == null && ack != null) {
@@ -382,33 +412,35 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       if (ack.isDuplicate()) {
         duplicates.increment();
       }
-      ackLatency.record(System.nanoTime() - p.start, TimeUnit.NANOSECONDS);
-      PublishReceipt receipt =
+      ackLatency.record(ticker.read() - p.start, TimeUnit.NANOSECONDS);
+      p.receipt =
           new PublishReceipt(ack.getStream(), ack.getSeqno(), ack.isDuplicate(), p.attempts);
-      deliver(p, f -> f.complete(receipt));
     } else {
       PublishException e =
           error != null ? error : failure(Reason.REJECTED, p, "no ack and no error", null);
       failed.get(e.reason()).increment();
-      deliver(
-          p,
-          f -> {
-            // on the executor too: the listener is host code
-            reporter.report(
-                "publish-" + e.reason(),
-                e.getMessage(),
-                e.getCause(),
-                l -> l.onPublishFailed(p.subject, e));
-            f.completeExceptionally(e);
-          });
+      p.error = e;
     }
-  }
-
-  private void deliver(Pending p, Consumer<CompletableFuture<PublishReceipt>> completion) {
     // One serial queue for all completions: a burst of acks wakes one executor thread once instead
     // of handing every ack to the pool (on 2 cores that hand-off was the largest cost per publish).
     // If the executor is shut down the queue runs the task here: completing beats never completing.
-    completions.offer(() -> completion.accept(p.result), Integer.MAX_VALUE);
+    completions.offer(p, Integer.MAX_VALUE);
+  }
+
+  /** Runs on the executor (see {@link Pending#run()}): completes the future, reports a failure. */
+  private void complete(Pending p) {
+    PublishException e = p.error;
+    if (e == null) {
+      p.result.complete(p.receipt);
+      return;
+    }
+    // on the executor too: the listener is host code
+    reporter.report(
+        "publish-" + e.reason(),
+        e.getMessage(),
+        e.getCause(),
+        l -> l.onPublishFailed(p.subject, e));
+    p.result.completeExceptionally(e);
   }
 
   private CompletableFuture<PublishReceipt> failedNow(
@@ -422,7 +454,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
 
   /** Fails every outstanding publish: the connection is closed for good. */
   public void connectionClosed() {
-    for (Pending p : outstanding) {
+    for (Pending p : outstanding()) {
       finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the NATS connection closed", null));
     }
   }
@@ -432,10 +464,10 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    long deadline = ticker.read() + settings.closeTimeout().toNanos();
     closeDeadline = deadline;
     try {
-      while (!outstanding.isEmpty() && System.nanoTime() - deadline < 0) {
+      while (inFlight.get() > 0 && ticker.read() - deadline < 0) {
         if (connection.getStatus() == Connection.Status.CLOSED) {
           break;
         }
@@ -444,7 +476,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      for (Pending p : outstanding) {
+      for (Pending p : outstanding()) {
         finish(
             p,
             null,
@@ -464,6 +496,17 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     }
   }
 
+  private List<Pending> outstanding() {
+    List<Pending> list = new ArrayList<>();
+    for (int i = 0, n = slots.length(); i < n; i++) {
+      Pending p = slots.get(i);
+      if (p != null) {
+        list.add(p);
+      }
+    }
+    return list;
+  }
+
   @Override
   public String toString() {
     return "JetStreamPublisher["
@@ -477,8 +520,19 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
         + (closed.get() ? ", closed]" : "]");
   }
 
-  /** One publish across its attempts. */
-  private static final class Pending {
+  /** One publish across its attempts, and the task that completes its future. */
+  private static final class Pending implements Runnable {
+    private static final VarHandle STAGE;
+
+    static {
+      try {
+        STAGE = MethodHandles.lookup().findVarHandle(Pending.class, "stage", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final BoundedJetStreamPublisher owner;
     final String subject;
     final Headers headers;
     final byte[] data;
@@ -486,17 +540,42 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     final CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
 
     /** The attempt whose outcome is awaited; 0 between attempts; -1 when done. */
-    final AtomicInteger stage = new AtomicInteger();
+    @SuppressWarnings("unused") // accessed through STAGE
+    private volatile int stage;
 
+    int slot;
     volatile int attempts;
     volatile long attemptDeadline;
     volatile @Nullable CompletableFuture<PublishAck> current;
+    // Written before the completion is queued, read by run(): the queue publishes them safely.
+    @Nullable PublishReceipt receipt;
+    @Nullable PublishException error;
 
-    Pending(String subject, Headers headers, byte[] data, long start) {
+    Pending(
+        BoundedJetStreamPublisher owner, String subject, Headers headers, byte[] data, long start) {
+      this.owner = owner;
       this.subject = subject;
       this.headers = headers;
       this.data = data;
       this.start = start;
+    }
+
+    int stage() {
+      return (int) STAGE.getVolatile(this);
+    }
+
+    boolean casStage(int expected, int next) {
+      return STAGE.compareAndSet(this, expected, next);
+    }
+
+    /** Marks it done; returns the stage before. */
+    int finishStage() {
+      return (int) STAGE.getAndSet(this, -1);
+    }
+
+    @Override
+    public void run() {
+      owner.complete(this);
     }
   }
 }

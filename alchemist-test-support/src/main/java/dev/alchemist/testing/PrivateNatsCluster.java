@@ -1,0 +1,557 @@
+package dev.alchemist.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JetStream cluster of one test's own: three {@code nats-server} processes on free loopback
+ * ports, joined by cluster routes, for tests of replicated streams, placement and node failure.
+ *
+ * <pre>{@code
+ * try (PrivateNatsCluster cluster = PrivateNatsCluster.start()) {
+ *   Connection nc = Nats.connect(Options.builder().servers(cluster.urls().toArray(String[]::new))...);
+ *   cluster.kill(1);      // SIGKILL one node, as a crash would
+ *   cluster.restart(1);   // same ports and store, waits until it is healthy again
+ * }
+ * }</pre>
+ *
+ * <p>Every node is configured by a file in its own temporary directory: {@code server_name} {@code
+ * n1}..{@code n3}, {@code server_tags ["ssd", "fast"]} (the performance guide's placement tags),
+ * {@code jetstream { store_dir }} in that directory, and {@code cluster { name: production }} with
+ * routes to the two other nodes. A monitoring port per node serves {@code /jsz} and {@code
+ * /healthz}; {@link #start()} returns once every node reports the same JetStream meta leader, and
+ * {@link #restart(int)} once the restarted node reports a leader and is healthy. The store
+ * directories survive {@link #kill(int)} and {@link #restart(int)}.
+ *
+ * <p>{@link #close()} kills only the processes this object started and deletes its temporary
+ * directory; a JVM shutdown hook does the same for a cluster that was never closed.
+ *
+ * <p>Thread-safe: the lifecycle methods are serialized by a lock; the accessors never block.
+ */
+public final class PrivateNatsCluster implements AutoCloseable {
+
+  /** The cluster name, as in the guide's stream placement. */
+  public static final String CLUSTER_NAME = "production";
+
+  /** The tags every node carries, as in the guide's stream placement. */
+  public static final List<String> SERVER_TAGS = List.of("ssd", "fast");
+
+  private static final String HOST = "127.0.0.1";
+  private static final int NODES = 3;
+  private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(45);
+  private static final Duration HTTP_TIMEOUT = Duration.ofMillis(500);
+  private static final long POLL_MILLIS = 50;
+  private static final int LOG_TAIL_LINES = 15;
+  private static final Pattern LEADER =
+      Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]*)\"");
+
+  private final Path directory;
+  private final Path binary;
+  private final List<Node> nodes;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(HTTP_TIMEOUT)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Thread cleanup;
+  private volatile boolean closed;
+
+  private record Node(
+      String name, int clientPort, int clusterPort, int monitorPort, Path directory, Holder held) {
+    Path config() {
+      return directory.resolve("server.conf");
+    }
+
+    Path log() {
+      return directory.resolve("server.log");
+    }
+  }
+
+  /** The node's current process; a holder because the record is immutable. */
+  private static final class Holder {
+    volatile @Nullable Process process;
+  }
+
+  private PrivateNatsCluster(Path directory, Path binary, List<Node> nodes) {
+    this.directory = directory;
+    this.binary = binary;
+    this.nodes = List.copyOf(nodes);
+    this.cleanup = new Thread(this::killAll, "alchemist-private-nats-cluster-cleanup");
+  }
+
+  /**
+   * Starts three nodes and waits until they have elected a JetStream meta leader.
+   *
+   * @throws IllegalStateException if {@code nats-server} is missing or the cluster does not form
+   *     within 45 s; the message includes the end of every node's log
+   */
+  public static PrivateNatsCluster start() {
+    Path binary = Path.of("/usr/sbin/nats-server");
+    if (!Files.isExecutable(binary)) {
+      binary = findOnPath("nats-server");
+    }
+    Path directory;
+    try {
+      directory = Files.createTempDirectory("alchemist-nats-cluster-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory", e);
+    }
+    Set<Integer> taken = new HashSet<>();
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      String name = "n" + (i + 1);
+      nodes.add(
+          new Node(
+              name,
+              freePort(taken),
+              freePort(taken),
+              freePort(taken),
+              directory.resolve(name),
+              new Holder()));
+    }
+    PrivateNatsCluster cluster = new PrivateNatsCluster(directory, binary, nodes);
+    Runtime.getRuntime().addShutdownHook(cluster.cleanup);
+    try {
+      cluster.launch();
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The number of nodes (3). */
+  public int size() {
+    return nodes.size();
+  }
+
+  /** The client URLs, {@code nats://127.0.0.1:<port>}, in node order. */
+  public List<String> urls() {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      urls.add(url(i));
+    }
+    return urls;
+  }
+
+  /** The client URL of node {@code index} (0-based). */
+  public String url(int index) {
+    return "nats://" + HOST + ":" + node(index).clientPort();
+  }
+
+  /** The {@code server_name} of node {@code index}: {@code n1}, {@code n2}, {@code n3}. */
+  public String serverName(int index) {
+    return node(index).name();
+  }
+
+  /**
+   * The index of the node called {@code serverName} (as in a stream's {@code cluster.leader}).
+   *
+   * @throws IllegalArgumentException if no node has that name
+   */
+  public int indexOf(String serverName) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).name().equals(serverName)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(
+        "no node is called '" + serverName + "'; the nodes are n1, n2 and n3");
+  }
+
+  /** Whether the process of node {@code index} is alive. */
+  public boolean isRunning(int index) {
+    Process process = node(index).held().process;
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Kills node {@code index} with SIGKILL, as a crash would, and waits until it is gone. Does
+   * nothing if it is not running.
+   */
+  public void kill(int index) {
+    Node node = node(index);
+    lock.lock();
+    try {
+      terminate(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Kills node {@code index} if it runs, starts it again with the same ports and store, and waits
+   * until it reports the meta leader and its {@code /healthz} is ok.
+   *
+   * @throws IllegalStateException if the cluster is closed or the node does not come back in 45 s
+   */
+  public void restart(int index) {
+    Node node = node(index);
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException(
+            "cannot restart " + node.name() + ": " + this + " is closed");
+      }
+      terminate(node);
+      long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+      startProcess(node);
+      awaitReady(node, deadline);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The server name of the current JetStream meta leader as reported by a running node, or {@code
+   * null} if no running node knows one.
+   */
+  public @Nullable String metaLeader() {
+    for (Node node : nodes) {
+      Process process = node.held().process;
+      if (process != null && process.isAlive()) {
+        String leader = leaderSeenBy(node);
+        if (leader != null) {
+          return leader;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Kills every node this object started and deletes the temporary directory with the stores and
+   * logs. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      killAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down; the hook runs anyway and finds nothing to do
+      }
+      deleteRecursively(directory);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Node names, client URLs and state. */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("PrivateNatsCluster[");
+    for (int i = 0; i < nodes.size(); i++) {
+      out.append(i == 0 ? "" : ", ")
+          .append(serverName(i))
+          .append('=')
+          .append(url(i))
+          .append(isRunning(i) ? "" : " (down)");
+    }
+    return out.append(closed ? ", closed]" : "]").toString();
+  }
+
+  private Node node(int index) {
+    if (index < 0 || index >= nodes.size()) {
+      throw new IllegalArgumentException(
+          "node index must be in [0, " + (nodes.size() - 1) + "] but was " + index);
+    }
+    return nodes.get(index);
+  }
+
+  private void launch() {
+    lock.lock();
+    try {
+      for (Node node : nodes) {
+        writeConfig(node);
+        startProcess(node);
+      }
+      long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+      for (Node node : nodes) {
+        awaitReady(node, deadline);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void writeConfig(Node node) {
+    StringBuilder routes = new StringBuilder();
+    for (Node other : nodes) {
+      if (other != node) {
+        routes.append(routes.length() == 0 ? "" : ", ");
+        routes.append("nats-route://").append(HOST).append(':').append(other.clusterPort());
+      }
+    }
+    String tags = String.join(", ", SERVER_TAGS.stream().map(t -> '"' + t + '"').toList());
+    String config =
+        "server_name: "
+            + node.name()
+            + "\n"
+            + "listen: "
+            + HOST
+            + ":"
+            + node.clientPort()
+            + "\n"
+            + "http: "
+            + HOST
+            + ":"
+            + node.monitorPort()
+            + "\n"
+            + "server_tags: ["
+            + tags
+            + "]\n"
+            + "jetstream {\n  store_dir: \""
+            + node.directory().resolve("jetstream")
+            + "\"\n}\n"
+            + "cluster {\n"
+            + "  name: "
+            + CLUSTER_NAME
+            + "\n  listen: "
+            + HOST
+            + ":"
+            + node.clusterPort()
+            + "\n  routes: ["
+            + routes
+            + "]\n}\n";
+    try {
+      Files.createDirectories(node.directory());
+      Files.writeString(node.config(), config, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + node.config(), e);
+    }
+  }
+
+  private void startProcess(Node node) {
+    try {
+      Process process =
+          new ProcessBuilder(binary.toString(), "-c", node.config().toString())
+              .directory(node.directory().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.appendTo(node.log().toFile()))
+              .start();
+      process.getOutputStream().close();
+      node.held().process = process;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits until the node answers, knows the meta leader and reports itself healthy. */
+  private void awaitReady(Node node, long deadline) {
+    String last = "no answer yet";
+    while (true) {
+      Process process = node.held().process;
+      if (process == null || !process.isAlive()) {
+        throw new IllegalStateException(
+            "nats-server "
+                + node.name()
+                + " exited"
+                + (process == null ? "" : " with code " + process.exitValue())
+                + " while starting"
+                + logs());
+      }
+      String leader = leaderSeenBy(node);
+      if (leader == null || leader.isEmpty()) {
+        last = "no JetStream meta leader known";
+      } else {
+        int status = status(node, "/healthz");
+        if (status == 200 || status == 404) { // 404: a server without /healthz
+          return;
+        }
+        last = "meta leader " + leader + ", /healthz answered " + status;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "nats-server " + node.name() + " not ready within 45 s (" + last + ")" + logs());
+      }
+      pause(POLL_MILLIS);
+    }
+  }
+
+  private @Nullable String leaderSeenBy(Node node) {
+    String body = get(node, "/jsz");
+    if (body == null) {
+      return null;
+    }
+    Matcher m = LEADER.matcher(body);
+    return m.find() && !m.group(1).isEmpty() ? m.group(1) : null;
+  }
+
+  private @Nullable String get(Node node, String path) {
+    try {
+      HttpResponse<String> response =
+          http.send(request(node, path), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking " + node.name(), e);
+    }
+  }
+
+  private int status(Node node, String path) {
+    try {
+      return http.send(request(node, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking " + node.name(), e);
+    }
+  }
+
+  private static HttpRequest request(Node node, String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + node.monitorPort() + path))
+        .timeout(HTTP_TIMEOUT)
+        .GET()
+        .build();
+  }
+
+  private void terminate(Node node) {
+    Process process = node.held().process;
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "nats-server " + node.name() + " (pid " + process.pid() + ") survived SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing " + node.name(), e);
+    }
+    node.held().process = null;
+  }
+
+  /** Also the shutdown hook: no lock (a test thread may hold it), just SIGKILL. */
+  private void killAll() {
+    for (Node node : nodes) {
+      Process process = node.held().process;
+      if (process != null) {
+        process.destroyForcibly();
+      }
+    }
+    for (Node node : nodes) {
+      Process process = node.held().process;
+      if (process != null) {
+        try {
+          process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        node.held().process = null;
+      }
+    }
+  }
+
+  private String logs() {
+    StringBuilder out = new StringBuilder();
+    for (Node node : nodes) {
+      Path log = node.log();
+      try {
+        List<String> lines =
+            Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        out.append("\n--- ")
+            .append(node.name())
+            .append(" (")
+            .append(log)
+            .append(") ---\n  ")
+            .append(
+                String.join(
+                    "\n  ",
+                    lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())));
+      } catch (IOException e) {
+        out.append("\ncannot read ").append(log);
+      }
+    }
+    return out.toString();
+  }
+
+  private static int freePort(Set<Integer> taken) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        int port = socket.getLocalPort();
+        if (taken.add(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+      }
+    }
+    throw new IllegalStateException("no free port found on " + HOST + " in 100 attempts");
+  }
+
+  private static Path findOnPath(String name) {
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String entry : path.split(java.io.File.pathSeparator)) {
+        Path candidate = Path.of(entry).resolve(name);
+        if (!entry.isBlank() && Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        name
+            + " is not installed (not in /usr/sbin nor on PATH); install it (Debian/Ubuntu: sudo"
+            + " apt-get install -y nats-server, or run "
+            + TestServices.SCRIPT
+            + " as root)");
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the NATS cluster", e);
+    }
+  }
+}
