@@ -13,10 +13,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A single-threaded, deterministic {@link ScheduledExecutorService} on virtual time. Nothing runs
- * until the test calls {@link #runDue()} or {@link #advance(Duration)}, which run due tasks on the
- * calling thread in due-time order (ties in submission order), moving the clock to each task's due
- * time first. {@link #ticker()} reads the same clock.
+ * (A copy of alchemist-core's test scheduler, with fixed-delay tasks.) A single-threaded,
+ * deterministic {@link ScheduledExecutorService} on virtual time. Nothing runs until the test calls
+ * {@link #runDue()} or {@link #advance(Duration)}, which run due tasks on the calling thread in
+ * due-time order (ties in submission order), moving the clock to each task's due time first. {@link
+ * #ticker()} reads the same clock.
  */
 public final class FakeScheduler extends AbstractExecutorService
     implements ScheduledExecutorService {
@@ -95,7 +96,19 @@ public final class FakeScheduler extends AbstractExecutorService
   @Override
   public ScheduledFuture<?> scheduleWithFixedDelay(
       Runnable command, long initialDelay, long delay, TimeUnit unit) {
-    throw new UnsupportedOperationException();
+    long period = unit.toNanos(delay);
+    // The handle is never queued; cancelling it stops the chain of runs.
+    Task handle = new Task(command, nanos + unit.toNanos(initialDelay), -1);
+    Runnable[] step = new Runnable[1];
+    step[0] =
+        () -> {
+          if (!handle.cancelled && !shutdown) {
+            command.run();
+            schedule(step[0], period, TimeUnit.NANOSECONDS);
+          }
+        };
+    schedule(step[0], initialDelay, unit);
+    return handle;
   }
 
   @Override

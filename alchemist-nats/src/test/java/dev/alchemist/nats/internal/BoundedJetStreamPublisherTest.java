@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.KryoCodecs;
+import dev.alchemist.core.flow.FakeScheduler;
 import dev.alchemist.nats.EventBusListener;
 import dev.alchemist.nats.EventHeaders;
 import dev.alchemist.nats.JetStreamPublisherSettings;
