@@ -56,6 +56,8 @@ class DialogServiceDemoTest {
     assertThat(report.cacheHits()).isEqualTo(USERS * (TURNS - 1));
     assertThat(s.historyLoads()).isEqualTo(USERS);
     assertThat(s.dashboardFrames()).isPositive();
+    assertThat(report.peakOpenDialogs()).isBetween(1, USERS);
+    assertThat(s.peakTurnsInFlight()).isBetween(1, USERS);
     for (String op : DialogLoad.OPERATIONS) {
       long expected = op.equals("dialog.open") ? USERS : USERS * TURNS;
       assertThat(report.operations().get(op).count()).as(op).isEqualTo(expected);

@@ -21,12 +21,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives a {@link DialogService} with simulated users: each opens one dialog and takes its turns
- * with a random pause in between, all users at once (started within half a second). Prints a
- * progress line every second and returns a {@link DialogReport}.
+ * with a random pause in between, all users at once (started within the ramp-up). Prints a progress
+ * line every second and returns a {@link DialogReport}.
  *
  * <p>Used by {@code DialogServiceDemo} and by the load scenario in {@code alchemist-bench}. Not
  * thread-safe: one run at a time per instance; the run itself uses the service's worker pool and
@@ -35,9 +36,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DialogLoad {
   /** The tracked operations, in the order of a turn. */
   public static final List<String> OPERATIONS =
-      List.of("dialog.open", "dialog.post", "dialog.history", "model.reply", "dialog.save");
+      List.of(
+          "dialog.open",
+          "dialog.post",
+          "dialog.persist",
+          "dialog.history",
+          "model.reply",
+          "dialog.save");
 
-  private static final Duration RAMP_UP = Duration.ofMillis(500);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String[] PROMPTS = {
@@ -73,6 +79,9 @@ public final class DialogLoad {
     long start = System.nanoTime();
     long deadline = o.duration() == null ? Long.MAX_VALUE : start + o.duration().toNanos();
     List<Dialog> dialogs = Collections.synchronizedList(new ArrayList<>());
+    // A dialog is open from its creation until its user's last turn ends (pauses included).
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger peakOpen = new AtomicInteger();
     ScheduledExecutorService monitor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -96,14 +105,15 @@ public final class DialogLoad {
       Executor workers = service.workers();
       for (int i = 0; i < o.users(); i++) {
         String userId = "user-" + i;
-        long delay = ThreadLocalRandom.current().nextLong(RAMP_UP.toMillis() + 1);
+        long delay = ThreadLocalRandom.current().nextLong(o.rampUp().toMillis() + 1);
         Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, workers);
         users.add(
             CompletableFuture.supplyAsync(() -> service.open(userId), later)
                 .thenCompose(
                     d -> {
                       dialogs.add(d);
-                      return turns(d, 0, deadline);
+                      peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                      return turns(d, 0, deadline).whenComplete((v, e) -> open.decrementAndGet());
                     })
                 .exceptionally(
                     e -> {
@@ -131,6 +141,7 @@ public final class DialogLoad {
           o.turns(),
           o.backends(),
           service.stats(),
+          peakOpen.get(),
           elapsed,
           service.messagesInStore(dialogs),
           drained,

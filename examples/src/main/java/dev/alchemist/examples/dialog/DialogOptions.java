@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param turns turns per user; 0 = keep going until {@code duration} has passed
  * @param duration stop starting new turns after this long; null = only {@code turns} decides
  * @param think longest pause between a user's turns (each pause is uniform in 0..think)
+ * @param rampUp users start at uniformly random times within this window
  * @param redis Redis URI for the cache, or null for the embedded store
  * @param nats NATS URL for events (JetStream with a development stream), or null for in-process
  * @param jdbc JDBC URL of PostgreSQL (or H2), or null for embedded H2
@@ -39,6 +40,7 @@ public record DialogOptions(
     int turns,
     @Nullable Duration duration,
     Duration think,
+    Duration rampUp,
     @Nullable String redis,
     @Nullable String nats,
     @Nullable String jdbc,
@@ -65,6 +67,7 @@ public record DialogOptions(
           "  --turns N               turns per user, 0 = until --duration (3)",
           "  --duration D            stop starting turns after D, e.g. 30s, 2m (none)",
           "  --think D               longest pause between a user's turns (200ms)",
+          "  --ramp-up D             users start at random times within D (500ms)",
           "  --redis URI             cache in Redis, e.g. redis://127.0.0.1:6379",
           "  --nats URL              events on NATS JetStream (development stream), e.g."
               + " nats://127.0.0.1:4222",
@@ -127,6 +130,7 @@ public record DialogOptions(
             intValue(v, "--turns", 3, 0),
             v.containsKey("--duration") ? duration("--duration", v.get("--duration")) : null,
             duration("--think", v.getOrDefault("--think", "200ms")),
+            duration("--ramp-up", v.getOrDefault("--ramp-up", "500ms")),
             v.get("--redis"),
             v.get("--nats"),
             v.get("--jdbc"),
@@ -210,6 +214,7 @@ public record DialogOptions(
           "--turns",
           "--duration",
           "--think",
+          "--ramp-up",
           "--redis",
           "--nats",
           "--jdbc",

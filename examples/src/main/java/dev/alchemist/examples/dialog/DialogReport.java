@@ -14,6 +14,7 @@ import java.util.Map;
  * @param turnsPerUser turns each user was to take (0: until the duration)
  * @param backends where each part ran
  * @param stats the service's counters after the run
+ * @param peakOpenDialogs most dialogs open at once (created, last turn not yet ended)
  * @param elapsed from the first user's start to the last turn's end
  * @param messagesInStore messages the store holds for the run's dialogs (counted with SQL)
  * @param drained whether every message and event arrived before the drain timeout
@@ -31,6 +32,7 @@ public record DialogReport(
     int turnsPerUser,
     String backends,
     DialogStats stats,
+    int peakOpenDialogs,
     Duration elapsed,
     long messagesInStore,
     boolean drained,
@@ -112,7 +114,10 @@ public record DialogReport(
                 + n(s.eventsReceived())
                 + (s.eventsAcked() >= 0 ? " / " + n(s.eventsAcked()) : "")));
     rows.add(row("events/s", n(Math.round(eventsPerSecond()))));
-    rows.add(row("concurrent dialogs (peak turns in flight)", n(s.peakTurnsInFlight())));
+    rows.add(
+        row(
+            "concurrent dialogs: open / turns in flight (peak)",
+            n(peakOpenDialogs) + " / " + n(s.peakTurnsInFlight())));
     rows.add(
         row(
             "cache hit ratio (dialog_history)",

@@ -77,7 +77,8 @@ import org.slf4j.LoggerFactory;
  *       re-rendered through a {@link DebouncedUpdater} on every event and chunk, at most 60
  *       frames/s;
  *   <li>every step is tracked by the {@link RequestTracker} (operations {@code dialog.open}, {@code
- *       dialog.post}, {@code dialog.history}, {@code model.reply}, {@code dialog.save}).
+ *       dialog.post}, within it {@code dialog.persist} and {@code dialog.history}, then {@code
+ *       model.reply} and {@code dialog.save}).
  * </ol>
  *
  * <p>{@code dialog.post} is the dialog API call a client waits for: persist, history, request the
@@ -250,7 +251,8 @@ public final class DialogService implements AutoCloseable {
         tracker.trackAsync(
             "dialog.post",
             () ->
-                persist(user)
+                tracker
+                    .trackAsync("dialog.persist", () -> persist(user))
                     .thenApplyAsync(
                         v -> {
                           publish(event(dialog, "message", "created", payload(user)));
