@@ -1,0 +1,100 @@
+package dev.alchemist.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.alchemist.examples.dialog.DialogOptions;
+import dev.alchemist.examples.dialog.DialogReport;
+import dev.alchemist.testing.PostgresAddress;
+import dev.alchemist.testing.ServiceAddress;
+import dev.alchemist.testing.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+
+/** The demo against the real Redis, NATS JetStream and PostgreSQL, isolated by a prefix. */
+class DialogServiceDemoIT {
+
+  private static final int USERS = 20;
+  private static final int TURNS = 2;
+
+  @Test
+  void run_realServices_consistentAndCleanedUp() throws Exception {
+    ServiceAddress redis = TestServices.redis();
+    ServiceAddress nats = TestServices.nats();
+    PostgresAddress pg = TestServices.postgres();
+    String prefix = TestServices.uniquePrefix("demo");
+    DialogOptions options =
+        DialogOptions.parse(
+            "--users",
+            "" + USERS,
+            "--turns",
+            "" + TURNS,
+            "--think",
+            "0ms",
+            "--first-token",
+            "5ms",
+            "--tokens",
+            "12",
+            "--tokens-per-second",
+            "2000",
+            "--redis",
+            redis.uri(),
+            "--nats",
+            nats.uri(),
+            "--jdbc",
+            pg.jdbcUrl(),
+            "--jdbc-user",
+            pg.user(),
+            "--prefix",
+            prefix,
+            "--cleanup",
+            "--quiet");
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DialogReport report =
+        DialogServiceDemo.run(options, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    var s = report.stats();
+    assertThat(report.inconsistencies()).isEmpty();
+    assertThat(s.messagesSent()).isEqualTo(USERS * TURNS * 2);
+    assertThat(report.messagesInStore()).isEqualTo(s.messagesSent());
+    assertThat(s.eventsPublished()).isEqualTo(USERS + USERS * TURNS * 3);
+    // JetStream acknowledged every event and the subscription saw every one.
+    assertThat(s.eventsAcked()).isEqualTo(s.eventsPublished());
+    assertThat(s.eventsReceived()).isEqualTo(s.eventsPublished());
+    assertThat(report.cacheHits()).isEqualTo(USERS * (TURNS - 1));
+    assertThat(report.backends()).contains("JetStream").contains("redis://").contains("postgresql");
+
+    // --cleanup left nothing behind on the shared servers.
+    // jnats' close() declares InterruptedException, so no try-with-resources (-Xlint:try).
+    Connection nc = Nats.connect(nats.uri());
+    try {
+      assertThat(nc.jetStreamManagement().getStreamNames()).doesNotContain(options.streamName());
+    } finally {
+      nc.close();
+    }
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      assertThat(c.sync().keys(prefix + ":*")).isEmpty();
+    } finally {
+      client.shutdown();
+    }
+    try (java.sql.Connection c = pg.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+      ps.setString(1, prefix);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
+    }
+  }
+}

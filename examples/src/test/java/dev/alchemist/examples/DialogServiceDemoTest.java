@@ -1,0 +1,115 @@
+package dev.alchemist.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.alchemist.examples.dialog.DialogLoad;
+import dev.alchemist.examples.dialog.DialogOptions;
+import dev.alchemist.examples.dialog.DialogReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class DialogServiceDemoTest {
+
+  private static final int USERS = 12;
+  private static final int TURNS = 3;
+
+  @Test
+  void run_embeddedDefaultsFewUsers_summaryIsConsistent() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    DialogReport report =
+        DialogServiceDemo.run(
+            DialogOptions.parse(
+                "--users",
+                "" + USERS,
+                "--turns",
+                "" + TURNS,
+                "--think",
+                "0ms",
+                "--first-token",
+                "5ms",
+                "--tokens",
+                "12",
+                "--tokens-per-second",
+                "2000"),
+            out);
+
+    var s = report.stats();
+    assertThat(report.inconsistencies()).isEmpty();
+    assertThat(s.errors()).isZero();
+    assertThat(s.dialogsOpened()).isEqualTo(USERS);
+    assertThat(s.turnsDone()).isEqualTo(USERS * TURNS);
+    // Two messages per turn: sent = persisted = counted in the store.
+    assertThat(s.messagesSent()).isEqualTo(USERS * TURNS * 2);
+    assertThat(s.messagesPersisted()).isEqualTo(s.messagesSent());
+    assertThat(report.messagesInStore()).isEqualTo(s.messagesSent());
+    // One "opened" per dialog, then per turn: the question, the answer, reply completed.
+    assertThat(s.eventsPublished()).isEqualTo(USERS + USERS * TURNS * 3);
+    assertThat(s.eventsReceived()).isEqualTo(s.eventsPublished());
+    assertThat(s.eventsAcked()).isEqualTo(-1); // in-process bus: no acks
+    // The first turn of each dialog misses the history cache, every later one hits.
+    assertThat(report.cacheGets()).isEqualTo(USERS * TURNS);
+    assertThat(report.cacheHits()).isEqualTo(USERS * (TURNS - 1));
+    assertThat(s.historyLoads()).isEqualTo(USERS);
+    assertThat(s.dashboardFrames()).isPositive();
+    assertThat(report.peakOpenDialogs()).isBetween(1, USERS);
+    assertThat(s.peakTurnsInFlight()).isBetween(1, USERS);
+    for (String op : DialogLoad.OPERATIONS) {
+      long expected = op.equals("dialog.open") ? USERS : USERS * TURNS;
+      assertThat(report.operations().get(op).count()).as(op).isEqualTo(expected);
+    }
+    assertThat(report.firstChunk().count()).isEqualTo(USERS * TURNS);
+    assertThat(report.metricsUri()).startsWith("http://127.0.0.1:").endsWith("/metrics");
+
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(printed)
+        .contains("| dialogs ")
+        .contains("events/s")
+        .contains("dialog.post")
+        .contains("first chunk")
+        .contains("cache hit ratio")
+        .contains("dashboard frames/s")
+        .contains("RSS peak")
+        .contains("Prometheus endpoint was http://127.0.0.1:")
+        .doesNotContain("INCONSISTENT");
+  }
+
+  @Test
+  void parse_unknownFlag_namesIt() {
+    assertThatThrownBy(() -> DialogOptions.parse("--userz", "3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown option --userz");
+  }
+
+  @Test
+  void parse_badValues_sayWhichAndWhy() {
+    assertThatThrownBy(() -> DialogOptions.parse("--users", "0"))
+        .hasMessage("--users must be >= 1 but was 0");
+    assertThatThrownBy(() -> DialogOptions.parse("--duration", "ten"))
+        .hasMessage("--duration must be a duration like 500ms, 30s, 2m or PT30S but was 'ten'");
+    assertThatThrownBy(() -> DialogOptions.parse("--turns", "0"))
+        .hasMessage("--turns 0 needs --duration");
+    assertThatThrownBy(() -> DialogOptions.parse("--cleanup"))
+        .hasMessage("--cleanup needs --prefix (it drops what the run made)");
+    assertThatThrownBy(() -> DialogOptions.parse("--prefix", "Bad-Name"))
+        .hasMessage("--prefix must match [a-z][a-z0-9_]{0,40} but was 'Bad-Name'");
+    assertThatThrownBy(() -> DialogOptions.parse("--users")).hasMessage("--users needs a value");
+  }
+
+  @Test
+  void backends_urlWithPassword_isRedacted() {
+    DialogOptions o =
+        DialogOptions.parse(
+            "--redis", "redis://:hunter2@10.0.0.1:6379",
+            "--jdbc", "jdbc:postgresql://h/db?user=a&password=hunter2");
+
+    assertThat(o.backends())
+        .doesNotContain("hunter2")
+        .contains("redis://***@10.0.0.1:6379")
+        .contains("password=***");
+  }
+}
