@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,10 +107,7 @@ public final class PrivateNatsCluster implements AutoCloseable {
    *     within 45 s; the message includes the end of every node's log
    */
   public static PrivateNatsCluster start() {
-    Path binary = Path.of("/usr/sbin/nats-server");
-    if (!Files.isExecutable(binary)) {
-      binary = findOnPath("nats-server");
-    }
+    Path binary = PrivateServer.natsBinary();
     Path directory;
     try {
       directory = Files.createTempDirectory("alchemist-nats-cluster-");
@@ -260,7 +255,7 @@ public final class PrivateNatsCluster implements AutoCloseable {
       } catch (IllegalStateException e) {
         // the JVM is already shutting down; the hook runs anyway and finds nothing to do
       }
-      deleteRecursively(directory);
+      PrivateServer.deleteRecursively(directory);
     } finally {
       lock.unlock();
     }
@@ -513,37 +508,6 @@ public final class PrivateNatsCluster implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no free port found on " + HOST + " in 100 attempts");
-  }
-
-  private static Path findOnPath(String name) {
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String entry : path.split(java.io.File.pathSeparator)) {
-        Path candidate = Path.of(entry).resolve(name);
-        if (!entry.isBlank() && Files.isExecutable(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    throw new IllegalStateException(
-        name
-            + " is not installed (not in /usr/sbin nor on PATH); install it (Debian/Ubuntu: sudo"
-            + " apt-get install -y nats-server, or run "
-            + TestServices.SCRIPT
-            + " as root)");
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
   }
 
   private static void pause(long millis) {

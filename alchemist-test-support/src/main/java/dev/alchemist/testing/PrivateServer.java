@@ -475,6 +475,11 @@ public final class PrivateServer implements AutoCloseable {
     }
   }
 
+  /** The nats-server binary, for the cluster launcher; fails as {@link #nats()} does. */
+  static Path natsBinary() {
+    return findBinary(Kind.NATS);
+  }
+
   private static Path findBinary(Kind kind) {
     Set<Path> directories = new LinkedHashSet<>();
     String path = System.getenv("PATH");
@@ -503,7 +508,7 @@ public final class PrivateServer implements AutoCloseable {
             + " as root)");
   }
 
-  private static void deleteRecursively(Path root) {
+  static void deleteRecursively(Path root) {
     if (!Files.exists(root)) {
       return;
     }
