@@ -5,16 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.alchemist.core.DomainEvent;
-import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.testing.PrivateNatsCluster;
 import dev.alchemist.testing.TestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamOptions;
-import io.nats.client.JetStreamSubscription;
-import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.Placement;
 import io.nats.client.api.StreamInfo;
@@ -231,7 +224,7 @@ class JetStreamClusterIT {
 
         // Read back once the node is back, so the check does not depend on the failover.
         cluster.restart(killed);
-        List<String> stored = readIds(liveUrl(killed), stream, space.subjects());
+        List<String> stored = StoredEvents.ids(liveUrl(killed), stream, space.subjects());
         assertThat(new HashSet<>(stored).size()).as("no duplicate stored").isEqualTo(stored.size());
         Set<String> lost = new HashSet<>(acked);
         stored.forEach(lost::remove);
@@ -255,52 +248,5 @@ class JetStreamClusterIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static List<String> readIds(String url, String stream, SubjectSpace space)
-      throws Exception {
-    var codec = KryoCodecs.builder().build().codec(DomainEvent.class);
-    List<String> ids = new ArrayList<>();
-    Connection nc = Nats.connect(url);
-    try {
-      // The meta leader may have been on the killed node: API requests wait for the new one.
-      JetStreamOptions patient =
-          JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(10)).build();
-      long total =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .ignoreExceptions()
-              .until(
-                  () ->
-                      nc.jetStreamManagement(patient)
-                          .getStreamInfo(stream)
-                          .getStreamState()
-                          .getMsgCount(),
-                  count -> count >= 0);
-      JetStreamSubscription sub =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .ignoreExceptions()
-              .until(
-                  () ->
-                      nc.jetStream(patient)
-                          .subscribe(
-                              space.all().toString(),
-                              PullSubscribeOptions.builder().stream(stream).build()),
-                  s -> true);
-      while (ids.size() < total) {
-        List<Message> batch = sub.fetch(500, Duration.ofSeconds(5));
-        if (batch.isEmpty()) {
-          break;
-        }
-        for (Message m : batch) {
-          ids.add(codec.decode(m.getData()).id().toString());
-          m.ack();
-        }
-      }
-    } finally {
-      nc.close();
-    }
-    return ids;
   }
 }

@@ -3,14 +3,8 @@ package dev.alchemist.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.alchemist.core.DomainEvent;
-import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.testing.PrivateServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nats.client.Connection;
-import io.nats.client.JetStreamSubscription;
-import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -97,7 +91,7 @@ class PublisherOutageIT {
           .isPositive();
 
       // Read the whole stream back with a fresh connection.
-      List<String> stored = readIds(server.uri(), spec, space);
+      List<String> stored = StoredEvents.ids(server.uri(), spec.name(), space);
       assertThat(new HashSet<>(stored)).as("no duplicate stored").hasSameSizeAs(stored);
       assertThat(stored).as("every acknowledged event is stored").containsAll(acked);
     }
@@ -109,34 +103,5 @@ class PublisherOutageIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static List<String> readIds(String url, StreamSpec spec, SubjectSpace space)
-      throws Exception {
-    var codec = KryoCodecs.builder().build().codec(DomainEvent.class);
-    List<String> ids = new ArrayList<>();
-    Connection nc = Nats.connect(url);
-    try {
-      long total =
-          nc.jetStreamManagement().getStreamInfo(spec.name()).getStreamState().getMsgCount();
-      JetStreamSubscription sub =
-          nc.jetStream()
-              .subscribe(
-                  space.all().toString(),
-                  PullSubscribeOptions.builder().stream(spec.name()).build());
-      while (ids.size() < total) {
-        List<Message> batch = sub.fetch(500, Duration.ofSeconds(5));
-        if (batch.isEmpty()) {
-          break;
-        }
-        for (Message m : batch) {
-          ids.add(codec.decode(m.getData()).id().toString());
-          m.ack();
-        }
-      }
-    } finally {
-      nc.close();
-    }
-    return ids;
   }
 }
