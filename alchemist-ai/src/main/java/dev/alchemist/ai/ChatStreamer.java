@@ -104,7 +104,7 @@ public final class ChatStreamer implements AutoCloseable {
           .whenComplete(
               (s, e) -> {
                 inFlight.remove(key, hub);
-                if (e == null) {
+                if (e == null && hub.recordedInFull()) {
                   upstream.store(s, hub.recordedTokens());
                 }
               });
