@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * backpressure down to the socket), and runs one watchdog task per stream for the three timeouts.
  *
  * <p>The queue is bounded by what one {@code requestMore()} produces (one token for the simulated
- * model and the cache replay, the tokens of one socket read for HTTP): a producer must produce only
- * when asked. Until the first token arrives the stream asks for more whatever the demand, so the
- * first-token deadline and metric measure the model, not the subscriber. After it, the idle
+ * model and the cache replay, at most two socket reads' tokens for HTTP): a producer must produce
+ * only when asked. Until the first token arrives the stream asks for more whatever the demand, so
+ * the first-token deadline and metric measure the model, not the subscriber. After it, the idle
  * deadline runs only while the stream waits for the producer on the subscriber's behalf (queue
  * empty, demand outstanding): a subscriber that simply holds no demand is never timed out as idle.
  *

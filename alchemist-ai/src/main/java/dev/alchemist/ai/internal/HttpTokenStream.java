@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * demand-driven {@link HttpResponse.BodySubscriber}: one buffer list is requested at a time, and
  * only when the token queue is empty and the subscriber wants more (or no token has arrived yet),
  * so a slow consumer slows the socket instead of filling memory: what is read but not delivered is
- * at most one socket read's tokens, plus the HttpClient's and the kernel's socket buffers. Failures
- * before the first token are retried (bounded, exponential backoff with jitter, {@code retry-after}
- * honoured up to a cap); after it they end the stream. Cancelling cancels the body subscription
- * (which closes the connection) or the pending exchange.
+ * at most two socket reads' tokens (the next read is asked for when the queue empties, possibly
+ * while the current one is still being decoded), plus the HttpClient's and the kernel's buffers.
+ * Failures before the first token are retried (bounded, exponential backoff with jitter, {@code
+ * retry-after} honoured up to a cap); after it they end the stream. Cancelling cancels the body
+ * subscription (which closes the connection) or the pending exchange.
  */
 final class HttpTokenStream extends AbstractTokenStream {
   private final HttpChatClient client;

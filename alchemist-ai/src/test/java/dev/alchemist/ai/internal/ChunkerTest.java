@@ -255,6 +255,40 @@ class ChunkerTest {
   }
 
   @Test
+  void replay_answerPastMaxPendingBytes_isDropped_lateSubscriberFails_andNothingIsRecorded() {
+    StreamHub hub = hub(ChunkPolicy.builder().maxPendingBytes(1024).build());
+    RecordingSubscriber first = RecordingSubscriber.unbounded();
+    hub.subscribe(first);
+    String token = "0123456789".repeat(10);
+    for (int i = 0; i < 10; i++) {
+      model.push(token);
+    }
+    // 1000 bytes: still kept, a late subscriber gets it all as one chunk.
+    RecordingSubscriber early = RecordingSubscriber.unbounded();
+    hub.subscribe(early);
+    assertThat(early.items).containsExactly(token.repeat(10));
+    assertThat(hub.recordedInFull()).isTrue();
+    model.push(token);
+    // 1100 bytes: past the bound, the copy is dropped and the answer will not be cached.
+    assertThat(hub.replayBytes()).isZero();
+    assertThat(hub.recordedInFull()).isFalse();
+    assertThat(hub.recordedTokens()).isEmpty();
+    RecordingSubscriber late = RecordingSubscriber.unbounded();
+    hub.subscribe(late);
+    assertThat(late.error)
+        .isInstanceOf(AiException.class)
+        .hasMessageContaining("late subscriber")
+        .hasMessageContaining("maxPendingBytes (1024)");
+    assertThat(hub.subscribers()).isEqualTo(2);
+    model.push("end");
+    model.finish();
+    scheduler.advance(Duration.ofMillis(50));
+    assertThat(first.text()).isEqualTo(token.repeat(11) + "end");
+    assertThat(early.text()).isEqualTo(token.repeat(11) + "end");
+    assertThat(first.completed).isTrue();
+  }
+
+  @Test
   void oneSubscriberCancelling_keepsTheCallForTheOther() {
     StreamHub hub = hub(ChunkPolicy.PER_TOKEN);
     RecordingSubscriber a = RecordingSubscriber.unbounded();
