@@ -124,6 +124,19 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     }
   }
 
+  /**
+   * Whether a late subscriber would still get the whole answer so far (the replay copy has not
+   * outgrown {@code maxPendingBytes}); single-flight shares only such a stream.
+   */
+  public boolean replayable() {
+    lock.lock();
+    try {
+      return !replayDropped;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** UTF-8 bytes kept for late subscribers; 0 once dropped. */
   int replayBytes() {
     lock.lock();
