@@ -38,8 +38,9 @@ public class AiException extends AlchemistException {
     /** The response was not the wire format announced (not SSE, not NDJSON, not JSON). */
     PROTOCOL(false),
     /**
-     * A subscriber without demand let more than {@link ChunkPolicy#maxPendingBytes()} accumulate;
-     * the stream fails rather than drop text, and the model call is cancelled.
+     * A chunk subscriber fell {@link ChunkPolicy#maxPendingBytes()} behind a faster one, or joined
+     * late after the answer outgrew that bound (so the text so far was not kept); that subscriber
+     * fails rather than lose text, and the model call is cancelled if no subscriber is left.
      */
     OVERFLOW(false),
     /** The subscriber cancelled, or the owner was closed. */

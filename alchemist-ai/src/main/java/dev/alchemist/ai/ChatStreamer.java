@@ -88,23 +88,28 @@ public final class ChatStreamer implements AutoCloseable {
     String key = c.key(request);
     for (; ; ) {
       StreamHub running = inFlight.get(key);
-      if (running != null) {
+      if (running != null && running.replayable()) {
         // Single-flight: an identical request is being answered; share its call.
         shared.increment();
         return running;
       }
+      // None running, or its answer outgrew what it keeps for late subscribers: a call of our own.
       CachingTokenStream upstream =
           new CachingTokenStream(
               c, key, model, request, replayMetrics, scheduler, ticker, listener);
       StreamHub hub = hub(upstream, request, true);
-      if (inFlight.putIfAbsent(key, hub) != null) {
+      boolean installed =
+          running == null
+              ? inFlight.putIfAbsent(key, hub) == null
+              : inFlight.replace(key, running, hub);
+      if (!installed) {
         continue;
       }
       hub.summary()
           .whenComplete(
               (s, e) -> {
                 inFlight.remove(key, hub);
-                if (e == null) {
+                if (e == null && hub.recordedInFull()) {
                   upstream.store(s, hub.recordedTokens());
                 }
               });

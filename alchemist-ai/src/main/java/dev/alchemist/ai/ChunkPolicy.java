@@ -10,16 +10,21 @@ import java.time.Duration;
  * #firstTokenImmediate()}), so buffering adds nothing to time-to-first-chunk.
  *
  * <p>A released chunk waits for subscriber demand; tokens arriving meanwhile are merged into it, so
- * a slow subscriber receives fewer, larger chunks and never loses text. If the merged text exceeds
- * {@link #maxPendingBytes()} (UTF-8), the overflow policy applies: that subscriber's stream fails
- * with {@link AiException.Reason#OVERFLOW} and its share of the model call is cancelled (the model
- * call itself stops when no subscriber is left). Text is never dropped silently.
+ * a slow subscriber receives fewer, larger chunks and never loses text. The merged text is bounded
+ * by {@link #maxPendingBytes()} (UTF-8): the stream asks the model for more only while some
+ * subscriber is below it, so a lone slow subscriber pauses the model stream (and its socket)
+ * instead of failing. In fan-out, a subscriber that is already at the bound when a token arrives
+ * for a faster one fails with {@link AiException.Reason#OVERFLOW} and its share of the model call
+ * is cancelled (the model call itself stops when no subscriber is left). The same bound caps the
+ * text a stream keeps for late subscribers and for the response cache. Text is never dropped
+ * silently.
  *
  * @param maxTokens tokens per chunk, 1 to 4096 (the guide uses 5)
  * @param flushOnNewline whether a newline ends a chunk
  * @param maxDelay the longest a token waits for company, 1 ms to 10 s
  * @param firstTokenImmediate whether the first token is its own chunk
- * @param maxPendingBytes the most UTF-8 bytes held for a subscriber without demand, 1 KiB to 64 MiB
+ * @param maxPendingBytes the most UTF-8 bytes held for a subscriber without demand (one token may
+ *     cross it), and the most a stream keeps for late subscribers; 1 KiB to 64 MiB
  */
 public record ChunkPolicy(
     int maxTokens,

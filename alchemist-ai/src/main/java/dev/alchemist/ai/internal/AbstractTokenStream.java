@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * more with {@link #requestMore()} only when its queue is empty and the subscriber wants more (real
  * backpressure down to the socket), and runs one watchdog task per stream for the three timeouts.
  *
+ * <p>The queue is bounded by what one {@code requestMore()} produces (one token for the simulated
+ * model and the cache replay, at most two socket reads' tokens for HTTP): a producer must produce
+ * only when asked. Until the first token arrives the stream asks for more whatever the demand, so
+ * the first-token deadline and metric measure the model, not the subscriber. After it, the idle
+ * deadline runs only while the stream waits for the producer on the subscriber's behalf (queue
+ * empty, demand outstanding): a subscriber that simply holds no demand is never timed out as idle.
+ *
  * <p>Thread-safety: producer callbacks, {@code request}, {@code cancel} and the watchdog may run on
  * different threads; state is guarded by a lock held only for queue operations, and signals are
  * serialized by a work-in-progress counter, never delivered while holding the lock.
@@ -61,7 +68,12 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
   // Written by the producer thread, read by the watchdog: volatile.
   private volatile long startNanos;
   private volatile long firstTokenNanos;
-  private volatile long lastTokenNanos;
+  // Start of the current wait for the producer: the last token's arrival, or the moment the
+  // subscriber's demand ended a pause. The idle deadline counts from here, never while paused.
+  private volatile long idleSince;
+  // The subscriber holds no demand for what is (or would be) queued; guarded by lock, read by the
+  // watchdog without it.
+  private volatile boolean paused;
   private volatile long tokens;
   private @Nullable ScheduledFuture<?> watchdog;
 
@@ -205,7 +217,7 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
     } finally {
       lock.unlock();
     }
-    lastTokenNanos = now;
+    idleSince = now;
     if (tokens++ == 0) {
       firstTokenNanos = now;
       meters.firstToken.record(now - startNanos, TimeUnit.NANOSECONDS);
@@ -215,6 +227,15 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
           Math.min(timeouts.idle().toNanos(), timeouts.total().toNanos() - (now - startNanos)));
     }
     meters.tokens.increment();
+    drain();
+  }
+
+  /**
+   * The producer made progress without a token (a socket read that held only part of a line): asks
+   * for more through {@link #requestMore()} if the queue is empty and the subscriber still wants
+   * more, and does nothing otherwise.
+   */
+  protected final void wantMore() {
     drain();
   }
 
@@ -271,13 +292,23 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
               if (demand != Long.MAX_VALUE) {
                 demand--;
               }
+            } else {
+              paused = true;
             }
           } else if (terminalQueued) {
             terminated = true;
             signalEnd = true;
             failure = error;
           } else {
-            needMore = demand > 0 && started;
+            // Before the first token, read on whatever the demand (the first-token deadline is the
+            // model's); after it, only for a subscriber that wants more.
+            needMore = started && (demand > 0 || tokens == 0);
+            if (demand == 0) {
+              paused = true;
+            } else if (paused) {
+              idleSince = ticker.read();
+              paused = false;
+            }
           }
         } finally {
           lock.unlock();
@@ -404,12 +435,17 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
       next = first - elapsed;
     } else {
       long idle = timeouts.idle().toNanos();
-      long quiet = now - lastTokenNanos;
-      if (quiet >= idle) {
-        timeout(AiException.Timeout.IDLE, timeouts.idle());
-        return;
+      if (paused) {
+        // Waiting on the subscriber, not the model: look again in one idle period.
+        next = idle;
+      } else {
+        long quiet = now - idleSince;
+        if (quiet >= idle) {
+          timeout(AiException.Timeout.IDLE, timeouts.idle());
+          return;
+        }
+        next = idle - quiet;
       }
-      next = idle - quiet;
     }
     armWatchdog(Math.min(next, total - elapsed));
   }

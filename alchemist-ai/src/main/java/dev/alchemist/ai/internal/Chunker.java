@@ -60,13 +60,20 @@ final class Chunker implements Flow.Subscription {
     }
   }
 
-  void onToken(String text, long now) {
+  /**
+   * Takes one token; returns whether this subscriber still has room (fewer than {@code
+   * maxPendingBytes} pending), which is what lets the hub ask the upstream for the next one.
+   */
+  boolean onToken(String text, long now) {
     boolean armTimer = false;
+    boolean room;
     lock.lock();
     try {
       if (cancelled || terminated || upstreamDone) {
-        return;
+        return false;
       }
+      // Already full before this token: the hub read on for a faster subscriber.
+      boolean wasFull = pendingBytes >= policy.maxPendingBytes();
       if (pending.length() == 0) {
         pendingSince = now;
       }
@@ -82,15 +89,21 @@ final class Chunker implements Flow.Subscription {
         timerArmed = true;
         armTimer = true;
       }
-      if (pendingBytes > policy.maxPendingBytes() && demand == 0) {
+      room = pendingBytes < policy.maxPendingBytes();
+      if (!room) {
+        // Full: this chunk goes out as soon as there is demand, whatever its age or count.
+        ready = true;
+      }
+      if (wasFull && demand == 0) {
         overflowed = true;
         upstreamDone = true;
+        room = false;
         error =
             new AiException(
                 AiException.Reason.OVERFLOW,
-                "subscriber without demand let "
+                "subscriber without demand fell behind the others: "
                     + pendingBytes
-                    + " bytes accumulate, more than maxPendingBytes ("
+                    + " bytes pending, more than maxPendingBytes ("
                     + policy.maxPendingBytes()
                     + "); its stream is failed rather than drop text");
       }
@@ -101,6 +114,28 @@ final class Chunker implements Flow.Subscription {
       armTimer(policy.maxDelay().toNanos());
     }
     drain();
+    return room;
+  }
+
+  /**
+   * Whether another token would fit (the hub asks the upstream only for a subscriber with room).
+   */
+  boolean hasRoom() {
+    lock.lock();
+    try {
+      return !cancelled && !terminated && !upstreamDone && pendingBytes < policy.maxPendingBytes();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isCancelled() {
+    lock.lock();
+    try {
+      return cancelled;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -265,6 +300,8 @@ final class Chunker implements Flow.Subscription {
             cancel();
             break;
           }
+          // The pending text left: there is room, so the upstream may go on.
+          hub.pull();
           continue;
         }
         if (end) {

@@ -18,11 +18,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One streamed model call over the JDK HttpClient's async API. The response body is read by a
- * demand-driven {@link HttpResponse.BodySubscriber}: a buffer list is requested only when the token
- * queue is empty and the subscriber wants more, so a slow consumer slows the socket instead of
- * filling memory. Failures before the first token are retried (bounded, exponential backoff with
- * jitter, {@code retry-after} honoured up to a cap); after it they end the stream. Cancelling
- * cancels the body subscription (which closes the connection) or the pending exchange.
+ * demand-driven {@link HttpResponse.BodySubscriber}: one buffer list is requested at a time, and
+ * only when the token queue is empty and the subscriber wants more (or no token has arrived yet),
+ * so a slow consumer slows the socket instead of filling memory: what is read but not delivered is
+ * at most two socket reads' tokens (the next read is asked for when the queue empties, possibly
+ * while the current one is still being decoded), plus the HttpClient's and the kernel's buffers.
+ * Failures before the first token are retried (bounded, exponential backoff with jitter, {@code
+ * retry-after} honoured up to a cap); after it they end the stream. Cancelling cancels the body
+ * subscription (which closes the connection) or the pending exchange.
  */
 final class HttpTokenStream extends AbstractTokenStream {
   private final HttpChatClient client;
@@ -208,7 +211,8 @@ final class HttpTokenStream extends AbstractTokenStream {
         subscription.cancel();
         return;
       }
-      pull();
+      // The first read goes out through the demand check like every other (requestMore -> pull).
+      wantMore();
     }
 
     @Override
@@ -228,8 +232,8 @@ final class HttpTokenStream extends AbstractTokenStream {
         attemptFailed(this, e);
         return;
       }
-      // Ask for more bytes only if every token found so far has been taken.
-      requestMore();
+      // Ask for more bytes only if every token found so far has been taken and more are wanted.
+      wantMore();
     }
 
     @Override

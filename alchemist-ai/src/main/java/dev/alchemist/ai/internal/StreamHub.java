@@ -21,10 +21,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One model call shared by any number of subscribers, each behind its own {@link Chunker}. The hub
- * takes every token the upstream offers (demand {@code Long.MAX_VALUE}): back-pressure is absorbed
- * per subscriber by merging, bounded by {@link ChunkPolicy#maxPendingBytes()}. It keeps the text so
- * far for late subscribers and, when asked, the token list for the response cache.
+ * One model call shared by any number of subscribers, each behind its own {@link Chunker}.
+ *
+ * <p>Demand: the hub asks the upstream for one token at a time, and only while at least one
+ * subscriber has room, that is fewer than {@link ChunkPolicy#maxPendingBytes()} bytes pending. A
+ * subscriber without demand merges tokens into its pending chunk up to that bound; when no
+ * subscriber has room the hub stops asking, so the model stream (for HTTP: the socket) pauses. A
+ * subscriber that is already full when a token arrives for a faster one fails with {@code
+ * OVERFLOW}: one slow dashboard never stalls the others, and never loses text silently.
+ *
+ * <p>Replay: for late subscribers the hub keeps the text so far (as the token list when recording
+ * for the response cache, else as text) while it is at most {@code maxPendingBytes}, the most any
+ * subscriber may hold pending anyway. Once the answer outgrows it the hub drops that copy: a
+ * subscriber arriving later fails at once with {@code OVERFLOW} (it cannot be given the whole
+ * text), and the answer is not recorded for the cache.
  */
 public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
@@ -39,8 +49,14 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private final AiListener listener;
   private final java.util.function.BooleanSupplier cached;
   private final ReentrantLock lock = new ReentrantLock();
-  private final StringBuilder history = new StringBuilder(0);
-  private final @Nullable List<String> recorded;
+  // The replay copy, bounded by maxPendingBytes (see the class comment); both null once dropped.
+  private @Nullable StringBuilder history;
+  private @Nullable List<String> recorded;
+  private long replayBytes;
+  private boolean replayDropped;
+  // A token has been requested from upstream and not yet received; at most one is outstanding.
+  // Starts true: onSubscribe makes the first request.
+  private final AtomicBoolean requested = new AtomicBoolean(true);
   private final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
   private final AtomicBoolean firstChunk = new AtomicBoolean();
   private Chunker[] chunkers = NONE;
@@ -48,7 +64,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private boolean done;
   private @Nullable AiException error;
   private boolean cancelRequested;
-  private Flow.@Nullable Subscription upstreamSubscription;
+  private volatile Flow.@Nullable Subscription upstreamSubscription;
   private volatile long connectNanos;
 
   public StreamHub(
@@ -67,7 +83,9 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     this.meters = meters;
     this.listener = listener;
     this.cached = cached;
+    // When recording, the token list is the replay copy too; the text is joined on demand.
     this.recorded = record ? new ArrayList<>() : null;
+    this.history = record ? null : new StringBuilder(0);
     upstream
         .summary()
         .whenComplete(
@@ -80,11 +98,60 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
             });
   }
 
-  /** The tokens received so far, when recording; used to fill the response cache. */
+  /**
+   * The tokens received so far, when recording; used to fill the response cache. Empty when the
+   * answer outgrew the replay bound (see {@link #recordedInFull()}).
+   */
   public List<String> recordedTokens() {
     lock.lock();
     try {
       return recorded == null ? List.of() : List.copyOf(recorded);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether {@link #recordedTokens()} holds the whole answer: false when not recording or when the
+   * answer outgrew {@code maxPendingBytes} and the copy was dropped. Only a whole answer is cached.
+   */
+  public boolean recordedInFull() {
+    lock.lock();
+    try {
+      return recorded != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether a late subscriber would still get the whole answer so far (the replay copy has not
+   * outgrown {@code maxPendingBytes}); single-flight shares only such a stream.
+   */
+  public boolean replayable() {
+    lock.lock();
+    try {
+      return !replayDropped;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** UTF-8 bytes kept for late subscribers; 0 once dropped. */
+  int replayBytes() {
+    lock.lock();
+    try {
+      return replayDropped ? 0 : (int) replayBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Subscribers registered now. */
+  int subscribers() {
+    lock.lock();
+    try {
+      return chunkers.length;
     } finally {
       lock.unlock();
     }
@@ -109,10 +176,21 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     AiException failure;
     lock.lock();
     try {
-      c.seed(history, ticker.read());
-      ended = done;
-      failure = error;
-      if (!done) {
+      if (c.isCancelled()) {
+        // Cancelled inside onSubscribe: register nothing and start no model call for nobody.
+        return;
+      }
+      if (replayDropped) {
+        ended = true;
+        failure = replayLost();
+      } else {
+        List<String> tokens = recorded;
+        StringBuilder text = history;
+        c.seed(tokens != null ? String.join("", tokens) : text != null ? text : "", ticker.read());
+        ended = done;
+        failure = error;
+      }
+      if (!ended) {
         Chunker[] next = Arrays.copyOf(chunkers, chunkers.length + 1);
         next[chunkers.length] = c;
         chunkers = next;
@@ -132,6 +210,32 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     if (connect) {
       connectNanos = ticker.read();
       upstream.subscribe(this);
+    } else if (!ended && c.hasRoom()) {
+      // A newcomer with room may be the only one: ask on its behalf.
+      pull();
+    }
+  }
+
+  private AiException replayLost() {
+    return new AiException(
+        AiException.Reason.OVERFLOW,
+        "a late subscriber cannot be given the answer so far: it outgrew maxPendingBytes ("
+            + policy.maxPendingBytes()
+            + "), the most a stream keeps for late subscribers; subscribe earlier or raise"
+            + " maxPendingBytes");
+  }
+
+  /**
+   * A subscriber has room (it just took a chunk, or joined): ask the upstream for the next token
+   * unless one is already on its way.
+   */
+  void pull() {
+    if (requested.get() || !requested.compareAndSet(false, true)) {
+      return;
+    }
+    Flow.Subscription s = upstreamSubscription;
+    if (s != null) {
+      s.request(1);
     }
   }
 
@@ -231,29 +335,49 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     if (cancelNow) {
       subscription.cancel();
     } else {
-      subscription.request(Long.MAX_VALUE);
+      // The first subscriber has room; later requests follow room (see pull and onNext).
+      subscription.request(1);
     }
   }
 
   @Override
   public void onNext(String token) {
+    requested.set(false);
     Chunker[] targets;
     lock.lock();
     try {
       if (done) {
         return;
       }
-      history.append(token);
-      if (recorded != null) {
-        recorded.add(token);
-      }
+      keepForReplay(token);
       targets = chunkers;
     } finally {
       lock.unlock();
     }
     long now = ticker.read();
+    boolean room = false;
     for (Chunker c : targets) {
-      c.onToken(token, now);
+      room |= c.onToken(token, now);
+    }
+    if (room) {
+      pull();
+    }
+  }
+
+  /** Under the lock: appends to the replay copy, or drops it once it outgrows the bound. */
+  private void keepForReplay(String token) {
+    if (replayDropped) {
+      return;
+    }
+    replayBytes += Utf8.length(token);
+    if (replayBytes > policy.maxPendingBytes()) {
+      replayDropped = true;
+      history = null;
+      recorded = null;
+    } else if (recorded != null) {
+      recorded.add(token);
+    } else if (history != null) {
+      history.append(token);
     }
   }
 

@@ -130,21 +130,69 @@ class ChunkerTest {
   }
 
   @Test
-  void overflow_failsTheSubscriberClearly_andCancelsTheModelCall() {
+  void overflow_subscriberFallingBehindAFasterOne_failsClearly_andTheOtherKeepsTheCall() {
+    StreamHub hub = hub(ChunkPolicy.builder().maxPendingBytes(1024).build());
+    RecordingSubscriber fast = RecordingSubscriber.unbounded();
+    RecordingSubscriber slow = RecordingSubscriber.manual();
+    hub.subscribe(fast);
+    hub.subscribe(slow);
+    String token = "0123456789".repeat(10);
+    for (int i = 0; i < 20; i++) {
+      model.push(token);
+    }
+    scheduler.advance(Duration.ofMillis(50)); // the fast one's last, partial chunk
+    assertThat(slow.error)
+        .isInstanceOf(AiException.class)
+        .hasMessageContaining("maxPendingBytes (1024)");
+    assertThat(((AiException) slow.error).reason()).isEqualTo(AiException.Reason.OVERFLOW);
+    assertThat(registry.get("alchemist.ai.buffer.overflows").counter().count()).isEqualTo(1);
+    // The fast subscriber drives the call and loses nothing; the call ends when it leaves.
+    assertThat(fast.text()).isEqualTo(token.repeat(20));
+    assertThat(model.releases).isZero();
+    fast.cancel();
+    assertThat(model.releases).isEqualTo(1);
+    assertThat(hub.summary()).isCompletedExceptionally();
+  }
+
+  @Test
+  void slowSubscriberAlone_pausesTheModelCallAtMaxPendingBytes_insteadOfOverflowing() {
     StreamHub hub = hub(ChunkPolicy.builder().maxPendingBytes(1024).build());
     RecordingSubscriber s = RecordingSubscriber.manual();
     hub.subscribe(s);
     String token = "0123456789".repeat(10);
-    for (int i = 0; i < 11; i++) {
+    for (int i = 0; i < 100; i++) {
       model.push(token);
     }
-    assertThat(s.error)
-        .isInstanceOf(AiException.class)
-        .hasMessageContaining("maxPendingBytes (1024)");
-    assertThat(((AiException) s.error).reason()).isEqualTo(AiException.Reason.OVERFLOW);
-    assertThat(model.releases).isEqualTo(1);
-    assertThat(hub.summary()).isCompletedExceptionally();
-    assertThat(registry.get("alchemist.ai.buffer.overflows").counter().count()).isEqualTo(1);
+    model.finish();
+    assertThat(s.error).isNull();
+    // The hub took tokens until 1024 bytes were pending (11 tokens), then stopped asking: the
+    // rest waited upstream (for HTTP: in the socket), so memory is bounded without failing anyone.
+    s.request(1);
+    assertThat(s.items).containsExactly(token.repeat(11));
+    while (!s.completed && s.error == null) {
+      s.request(1);
+    }
+    assertThat(s.error).isNull();
+    assertThat(s.text()).isEqualTo(token.repeat(100));
+    assertThat(s.items).allSatisfy(chunk -> assertThat(chunk.length()).isLessThanOrEqualTo(1100));
+  }
+
+  @Test
+  void subscribe_cancelInsideOnSubscribe_startsNoModelCall_andRegistersNothing() {
+    StreamHub hub = hub(ChunkPolicy.DEFAULTS);
+    RecordingSubscriber quitter = RecordingSubscriber.cancellingInOnSubscribe();
+    hub.subscribe(quitter);
+    assertThat(model.starts).as("model calls started").isZero();
+    assertThat(hub.subscribers()).isZero();
+    // The hub stays usable: the next subscriber starts the call and gets the answer.
+    RecordingSubscriber s = RecordingSubscriber.unbounded();
+    hub.subscribe(s);
+    model.push("a");
+    model.finish();
+    assertThat(model.starts).isEqualTo(1);
+    assertThat(s.items).containsExactly("a");
+    assertThat(quitter.items).isEmpty();
+    assertThat(quitter.done).isNotDone();
   }
 
   @Test
@@ -204,6 +252,40 @@ class ChunkerTest {
     model.finish();
     assertThat(late.items).containsExactly("ab", "c");
     assertThat(hub.recordedTokens()).isEqualTo(List.of("a", "b", "c"));
+  }
+
+  @Test
+  void replay_answerPastMaxPendingBytes_isDropped_lateSubscriberFails_andNothingIsRecorded() {
+    StreamHub hub = hub(ChunkPolicy.builder().maxPendingBytes(1024).build());
+    RecordingSubscriber first = RecordingSubscriber.unbounded();
+    hub.subscribe(first);
+    String token = "0123456789".repeat(10);
+    for (int i = 0; i < 10; i++) {
+      model.push(token);
+    }
+    // 1000 bytes: still kept, a late subscriber gets it all as one chunk.
+    RecordingSubscriber early = RecordingSubscriber.unbounded();
+    hub.subscribe(early);
+    assertThat(early.items).containsExactly(token.repeat(10));
+    assertThat(hub.recordedInFull()).isTrue();
+    model.push(token);
+    // 1100 bytes: past the bound, the copy is dropped and the answer will not be cached.
+    assertThat(hub.replayBytes()).isZero();
+    assertThat(hub.recordedInFull()).isFalse();
+    assertThat(hub.recordedTokens()).isEmpty();
+    RecordingSubscriber late = RecordingSubscriber.unbounded();
+    hub.subscribe(late);
+    assertThat(late.error)
+        .isInstanceOf(AiException.class)
+        .hasMessageContaining("late subscriber")
+        .hasMessageContaining("maxPendingBytes (1024)");
+    assertThat(hub.subscribers()).isEqualTo(2);
+    model.push("end");
+    model.finish();
+    scheduler.advance(Duration.ofMillis(50));
+    assertThat(first.text()).isEqualTo(token.repeat(11) + "end");
+    assertThat(early.text()).isEqualTo(token.repeat(11) + "end");
+    assertThat(first.completed).isTrue();
   }
 
   @Test

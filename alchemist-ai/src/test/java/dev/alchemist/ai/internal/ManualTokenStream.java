@@ -32,6 +32,11 @@ public final class ManualTokenStream extends AbstractTokenStream {
     complete();
   }
 
+  /** Reports progress without a token (a socket read that held part of a line). */
+  public void wantMoreNow() {
+    wantMore();
+  }
+
   public void failWith(AiException e) {
     fail(e);
   }

@@ -17,10 +17,18 @@ public final class RecordingSubscriber implements Flow.Subscriber<String> {
   public volatile boolean completed;
   private final long initial;
   private final boolean requestOneEach;
+  private boolean cancelAtOnce;
 
   private RecordingSubscriber(long initial, boolean requestOneEach) {
     this.initial = initial;
     this.requestOneEach = requestOneEach;
+  }
+
+  /** Cancels from inside {@code onSubscribe}, before requesting anything. */
+  public static RecordingSubscriber cancellingInOnSubscribe() {
+    RecordingSubscriber s = new RecordingSubscriber(0, false);
+    s.cancelAtOnce = true;
+    return s;
   }
 
   /** Requests everything up front. */
@@ -53,6 +61,10 @@ public final class RecordingSubscriber implements Flow.Subscriber<String> {
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
+    if (cancelAtOnce) {
+      s.cancel();
+      return;
+    }
     if (initial > 0) {
       s.request(initial);
     }
