@@ -18,6 +18,14 @@ import org.jspecify.annotations.Nullable;
  * RequestTracker}, the meters of other modules via {@link #bind}, and optionally a running {@link
  * MetricsEndpoint}.
  *
+ * <p>Every module's builder defaults to Micrometer's {@link
+ * io.micrometer.core.instrument.Metrics#globalRegistry}. So that one endpoint shows every module's
+ * meters without passing the registry around, {@code build()} adds {@link #registry()} to the
+ * global composite (unless {@link Builder#joinGlobalRegistry(boolean) joinGlobalRegistry(false)})
+ * and {@code close()} takes it out again. Meters registered in the global registry before {@code
+ * build()} appear too (a composite hands its meters to a registry when it is added), counting from
+ * then on.
+ *
  * <p>The dashboard and the alert rules that read these meters ship as resources: {@link
  * #DASHBOARD_RESOURCE} and {@link #ALERT_RULES_RESOURCE}.
  *
@@ -81,8 +89,9 @@ public interface AlchemistMetrics extends AutoCloseable {
   AlchemistMetricsSettings settings();
 
   /**
-   * Stops the endpoint, closes the JVM binders that hold listeners, and closes the registry if it
-   * was created here (a given registry stays open). Idempotent.
+   * Takes the registry out of the global composite if {@code build()} put it there, stops the
+   * endpoint, closes the JVM binders that hold listeners, and closes the registry if it was created
+   * here (a given registry stays open). Idempotent.
    */
   @Override
   void close();
@@ -98,6 +107,7 @@ public interface AlchemistMetrics extends AutoCloseable {
     private @Nullable String instance;
     private @Nullable MeterRegistry registry;
     private boolean jvmMetrics = true;
+    private boolean joinGlobalRegistry = true;
     private RequestTrackerSettings tracker = RequestTrackerSettings.defaults();
     private @Nullable MetricsEndpointSettings endpoint;
     private final List<MeterBinder> binders = new ArrayList<>();
@@ -140,6 +150,18 @@ public interface AlchemistMetrics extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether {@code build()} adds {@link AlchemistMetrics#registry()} to Micrometer's global
+     * composite registry, where every module's builder registers its meters by default; default on.
+     * {@code close()} removes it again (only if it was added here). Turn it off when a host passes
+     * its own registry to every builder, or when the global registry is already exported another
+     * way (a Spring Boot host with {@code management.metrics.use-global-registry}).
+     */
+    public Builder joinGlobalRegistry(boolean joinGlobalRegistry) {
+      this.joinGlobalRegistry = joinGlobalRegistry;
+      return this;
+    }
+
     /** Settings of {@link #tracker()}; default {@link RequestTrackerSettings#defaults()}. */
     public Builder tracker(RequestTrackerSettings tracker) {
       this.tracker = Checks.notNull("tracker", tracker);
@@ -171,7 +193,14 @@ public interface AlchemistMetrics extends AutoCloseable {
     public AlchemistMetrics build() {
       AlchemistMetricsSettings settings =
           new AlchemistMetricsSettings(
-              application, instance, registry, jvmMetrics, tracker, endpoint, binders);
+              application,
+              instance,
+              registry,
+              jvmMetrics,
+              joinGlobalRegistry,
+              tracker,
+              endpoint,
+              binders);
       return DefaultAlchemistMetrics.start(settings);
     }
 
@@ -192,6 +221,7 @@ public interface AlchemistMetrics extends AutoCloseable {
    * @param instance the {@code instance} common tag, or null for none
    * @param registry the registry given to the builder, or null to create a Prometheus registry
    * @param jvmMetrics whether the JVM and process binders are bound
+   * @param joinGlobalRegistry whether the registry joins Micrometer's global composite until close
    * @param tracker settings of the request tracker
    * @param endpoint settings of the endpoint started by {@code build()}, or null for none
    * @param binders binders bound in {@code build()}
@@ -201,6 +231,7 @@ public interface AlchemistMetrics extends AutoCloseable {
       @Nullable String instance,
       @Nullable MeterRegistry registry,
       boolean jvmMetrics,
+      boolean joinGlobalRegistry,
       RequestTrackerSettings tracker,
       @Nullable MetricsEndpointSettings endpoint,
       List<MeterBinder> binders) {

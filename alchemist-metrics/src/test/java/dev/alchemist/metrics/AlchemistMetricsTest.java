@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,8 +41,73 @@ class AlchemistMetricsTest {
 
   @Test
   void build_jvmMetricsOff_registersNoJvmMeters() {
-    try (AlchemistMetrics metrics = AlchemistMetrics.builder().jvmMetrics(false).build()) {
+    try (AlchemistMetrics metrics =
+        AlchemistMetrics.builder().jvmMetrics(false).joinGlobalRegistry(false).build()) {
       assertThat(metrics.registry().getMeters()).isEmpty();
+    }
+  }
+
+  @Test
+  void scrape_meterOfAModuleOnItsDefaultGlobalRegistry_appearsInTheScrape() {
+    Counter before =
+        Counter.builder("alchemist.test.global.before").register(Metrics.globalRegistry);
+    try (AlchemistMetrics metrics = AlchemistMetrics.builder().application("one").build()) {
+      Counter after =
+          Counter.builder("alchemist.test.global.after").register(Metrics.globalRegistry);
+      before.increment();
+      after.increment(2);
+
+      assertThat(metrics.scrape())
+          .contains("alchemist_test_global_before_total{application=\"one\"} 1.0")
+          .contains("alchemist_test_global_after_total{application=\"one\"} 2.0");
+      assertThat(Metrics.globalRegistry.getRegistries()).contains(metrics.registry());
+    } finally {
+      Metrics.globalRegistry.remove(before);
+      Metrics.globalRegistry
+          .find("alchemist.test.global.after")
+          .meters()
+          .forEach(Metrics.globalRegistry::remove);
+    }
+  }
+
+  @Test
+  void close_joinedGlobalRegistry_leavesIt() {
+    AlchemistMetrics metrics = AlchemistMetrics.builder().jvmMetrics(false).build();
+    MeterRegistry registry = metrics.registry();
+    metrics.close();
+
+    assertThat(Metrics.globalRegistry.getRegistries()).doesNotContain(registry);
+  }
+
+  @Test
+  void build_joinGlobalRegistryOff_staysOutOfIt() {
+    try (AlchemistMetrics metrics =
+        AlchemistMetrics.builder().jvmMetrics(false).joinGlobalRegistry(false).build()) {
+      assertThat(Metrics.globalRegistry.getRegistries()).doesNotContain(metrics.registry());
+    }
+  }
+
+  @Test
+  void close_registryTheHostAddedToGlobal_staysInGlobal() {
+    PrometheusMeterRegistry host = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.addRegistry(host);
+    try {
+      AlchemistMetrics.builder().registry(host).jvmMetrics(false).build().close();
+
+      assertThat(Metrics.globalRegistry.getRegistries()).contains(host);
+    } finally {
+      Metrics.removeRegistry(host);
+    }
+  }
+
+  @Test
+  void build_compositeHoldingTheGlobalRegistry_doesNotMakeACycle() {
+    CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    composite.add(Metrics.globalRegistry);
+    try (AlchemistMetrics metrics =
+        AlchemistMetrics.builder().registry(composite).jvmMetrics(false).build()) {
+      assertThat(Metrics.globalRegistry.getRegistries()).doesNotContain(composite);
+      metrics.tracker().track("dialog.create", () -> {});
     }
   }
 

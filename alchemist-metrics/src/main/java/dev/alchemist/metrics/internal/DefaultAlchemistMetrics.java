@@ -6,6 +6,7 @@ import dev.alchemist.metrics.MeterNames;
 import dev.alchemist.metrics.MetricsEndpoint;
 import dev.alchemist.metrics.RequestTracker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -30,6 +31,7 @@ public final class DefaultAlchemistMetrics implements AlchemistMetrics {
   private final AlchemistMetricsSettings settings;
   private final MeterRegistry registry;
   private final boolean ownsRegistry;
+  private final boolean joinedGlobal;
   private final @Nullable PrometheusMeterRegistry prometheus;
   private final RequestTracker tracker;
   private final List<AutoCloseable> closeables;
@@ -40,12 +42,14 @@ public final class DefaultAlchemistMetrics implements AlchemistMetrics {
       AlchemistMetricsSettings settings,
       MeterRegistry registry,
       boolean ownsRegistry,
+      boolean joinedGlobal,
       @Nullable PrometheusMeterRegistry prometheus,
       List<AutoCloseable> closeables,
       @Nullable MetricsEndpoint endpoint) {
     this.settings = settings;
     this.registry = registry;
     this.ownsRegistry = ownsRegistry;
+    this.joinedGlobal = joinedGlobal;
     this.prometheus = prometheus;
     this.tracker = RequestTracker.create(registry, settings.tracker());
     this.closeables = closeables;
@@ -110,8 +114,36 @@ public final class DefaultAlchemistMetrics implements AlchemistMetrics {
       }
       throw e;
     }
+    // Joined last, so that a failed build leaves nothing behind in the global registry.
+    boolean joinedGlobal = settings.joinGlobalRegistry() && joinGlobal(registry);
     return new DefaultAlchemistMetrics(
-        settings, registry, given == null, prometheus, closeables, endpoint);
+        settings, registry, given == null, joinedGlobal, prometheus, closeables, endpoint);
+  }
+
+  /**
+   * Adds the registry to the global composite unless it is that composite or already reachable from
+   * it (a host that wired it there itself), or a composite that holds the global one (which would
+   * make a cycle); returns whether it was added here.
+   */
+  private static boolean joinGlobal(MeterRegistry registry) {
+    if (registry == Metrics.globalRegistry
+        || contains(Metrics.globalRegistry, registry)
+        || (registry instanceof CompositeMeterRegistry composite
+            && contains(composite, Metrics.globalRegistry))) {
+      return false;
+    }
+    Metrics.addRegistry(registry);
+    return true;
+  }
+
+  private static boolean contains(CompositeMeterRegistry composite, MeterRegistry registry) {
+    for (MeterRegistry member : composite.getRegistries()) {
+      if (member == registry
+          || (member instanceof CompositeMeterRegistry inner && contains(inner, registry))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<PrometheusMeterRegistry> findPrometheus(MeterRegistry registry) {
@@ -177,6 +209,9 @@ public final class DefaultAlchemistMetrics implements AlchemistMetrics {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (joinedGlobal) {
+      Metrics.removeRegistry(registry);
     }
     if (endpoint != null) {
       endpoint.close();
