@@ -1,0 +1,149 @@
+package dev.alchemist.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.testing.TestServices;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backlog much longer than a second with default consumer settings: every event is handled once,
+ * nothing is redelivered while it waits, the consumer holds a bounded number of messages, and the
+ * consumer on the server has the documented settings.
+ */
+class ConsumerBacklogIT {
+  private static final int EVENTS = 20_000;
+
+  private Fixtures.Space space;
+  private SimpleMeterRegistry registry;
+  private NatsEvents events;
+
+  @BeforeEach
+  void setUp() {
+    space = Fixtures.space("backlog");
+    registry = new SimpleMeterRegistry();
+    events =
+        NatsEvents.builder()
+            .url(TestServices.nats().uri())
+            .subjects(space.subjects())
+            .meterRegistry(registry)
+            .closeTimeout(Duration.ofSeconds(10))
+            .build();
+    events.provisioner().provision(space.spec());
+  }
+
+  @AfterEach
+  void tearDown() {
+    events.provisioner().delete(space.stream());
+    events.close();
+  }
+
+  @Test
+  void consume_backlogLongerThanFirstBackoff_handlesEveryEventOnceWithoutRedelivery()
+      throws Exception {
+    publish(EVENTS);
+    ConsumerSettings settings =
+        ConsumerSettings.builder(space.stream(), "backlog").filter(space.subjects().all()).build();
+    Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+    AtomicLong redelivered = new AtomicLong();
+    AtomicLong maxBuffered = new AtomicLong(-1);
+    try (EventConsumer consumer =
+        events.consume(
+            settings,
+            e -> {
+              if (e.deliveries() > 1) {
+                redelivered.incrementAndGet();
+              }
+              handled
+                  .computeIfAbsent(e.event().id().toString(), k -> new AtomicInteger())
+                  .incrementAndGet();
+              Thread.sleep(5); // a handler that cannot keep up with the backlog
+            })) {
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                Gauge buffered = registry.find("alchemist.nats.consumer.buffered").gauge();
+                if (buffered != null) {
+                  maxBuffered.accumulateAndGet((long) buffered.value(), Math::max);
+                }
+                return consumer.acknowledged() >= EVENTS;
+              });
+      ConsumerInfo info =
+          events.connection().jetStreamManagement().getConsumerInfo(space.stream(), "backlog");
+      long twice = handled.values().stream().filter(n -> n.get() > 1).count();
+      assertThat(handled.size()).as("distinct events handled").isEqualTo(EVENTS);
+      assertThat(twice).as("events handled more than once").isZero();
+      assertThat(redelivered).as("deliveries > 1 seen by the handler").hasValue(0);
+      assertThat(info.getRedelivered()).as("redelivered on the server").isZero();
+      assertThat(maxBuffered.get())
+          .as("messages held by the consumer (the gauge must exist)")
+          .isBetween(0L, (long) settings.batchSize());
+      System.out.println(
+          "ConsumerBacklogIT: most messages queued for the handler: " + maxBuffered.get());
+    }
+  }
+
+  @Test
+  void consume_defaultSettings_serverConsumerHasTheDocumentedSettings() throws Exception {
+    ConsumerSettings settings =
+        ConsumerSettings.builder(space.stream(), "documented")
+            .filter(space.subjects().all())
+            .build();
+    try (EventConsumer consumer = events.consume(settings, e -> {})) {
+      ConsumerConfiguration config =
+          events
+              .connection()
+              .jetStreamManagement()
+              .getConsumerInfo(space.stream(), "documented")
+              .getConsumerConfiguration();
+      assertThat(config.getAckPolicy()).isEqualTo(AckPolicy.Explicit);
+      assertThat(config.getAckWait()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(config.getBackoff())
+          .as("no server backoff: it would replace the ack wait with its first step")
+          .isEmpty();
+      assertThat(config.getMaxAckPending()).isEqualTo(1000);
+      assertThat(config.getMaxDeliver()).isEqualTo(5);
+      assertThat(config.getFilterSubject()).isEqualTo(space.subjects().all().toString());
+      assertThat(consumer.settings().backoff())
+          .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+  }
+
+  private void publish(int count) throws Exception {
+    try (JetStreamPublisher publisher =
+        events.jetStreamPublisher(
+            JetStreamPublisherSettings.builder().stream(space.spec()).build())) {
+      List<CompletableFuture<PublishReceipt>> window = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        DomainEvent e = Fixtures.event("created", "{\"i\":" + i + "}");
+        window.add(publisher.publish(space.subjects().subject(e), e));
+        if (window.size() == 1000) {
+          CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0]))
+              .get(30, TimeUnit.SECONDS);
+          window.clear();
+        }
+      }
+      CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0]))
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+}
