@@ -103,6 +103,44 @@ class ConsumerBacklogIT {
   }
 
   @Test
+  void consume_queueAndHandlerOutlastAckWait_inProgressKeepsEveryMessageFromRedelivery()
+      throws Exception {
+    // 8 events of 600 ms each behind a 2 s ack wait: the last waits about 4 s in the queue, and
+    // the slow one below runs 2.5 s in the handler. Only in-progress keeps them from redelivery.
+    publish(8);
+    ConsumerSettings settings =
+        ConsumerSettings.builder(space.stream(), "slow")
+            .filter(space.subjects().all())
+            .ackWait(Duration.ofSeconds(2))
+            .batchSize(8)
+            .build();
+    Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+    AtomicLong redelivered = new AtomicLong();
+    AtomicInteger calls = new AtomicInteger();
+    try (EventConsumer consumer =
+        events.consume(
+            settings,
+            e -> {
+              if (e.deliveries() > 1) {
+                redelivered.incrementAndGet();
+              }
+              handled
+                  .computeIfAbsent(e.event().id().toString(), k -> new AtomicInteger())
+                  .incrementAndGet();
+              Thread.sleep(calls.incrementAndGet() == 3 ? 2500 : 600);
+            })) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> consumer.acknowledged() >= 8);
+      Thread.sleep(2500); // a redelivery of the last ones would show up within an ack wait
+      ConsumerInfo info =
+          events.connection().jetStreamManagement().getConsumerInfo(space.stream(), "slow");
+      assertThat(handled).hasSize(8);
+      assertThat(handled.values()).allSatisfy(n -> assertThat(n).hasValue(1));
+      assertThat(redelivered).hasValue(0);
+      assertThat(info.getRedelivered()).as("redelivered on the server").isZero();
+    }
+  }
+
+  @Test
   void consume_defaultSettings_serverConsumerHasTheDocumentedSettings() throws Exception {
     ConsumerSettings settings =
         ConsumerSettings.builder(space.stream(), "documented")
