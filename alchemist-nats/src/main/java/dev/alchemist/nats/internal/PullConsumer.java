@@ -67,6 +67,7 @@ public final class PullConsumer implements EventConsumer {
   private static final long ROOM_POLL_MILLIS = 100;
   private static final long REPULL_FIRST_DELAY_MILLIS = 250;
   private static final long REPULL_MAX_DELAY_MILLIS = 30_000;
+  private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final ConsumerSettings settings;
   private final EventHandler handler;
@@ -148,8 +149,9 @@ public final class PullConsumer implements EventConsumer {
     this.room = new Semaphore(settings.batchSize());
     // A message handed off as number k was pulled after hand-off k - batchSize - 1 (jnats pulls at
     // most batchSize ahead of what it counts as processed), so that hand-off's time is a safe lower
-    // bound for when the server started the message's ack wait.
-    this.handOffs = new long[settings.batchSize() + 2];
+    // bound for when the server started the message's ack wait. Twice that depth covers the moment
+    // after a reconnect when the old and the fresh pull subscription both deliver.
+    this.handOffs = new long[2 * settings.batchSize() + 2];
     this.refreshNanos = Math.max(1, settings.ackWait().toNanos() / 2);
     String stream = settings.stream();
     String name = settings.durableName();
@@ -206,7 +208,7 @@ public final class PullConsumer implements EventConsumer {
     long every = settings.lagInterval().toNanos();
     this.lagTask =
         scheduler.scheduleWithFixedDelay(this::scheduleLagRefresh, 0, every, TimeUnit.NANOSECONDS);
-    long tick = Math.max(1, settings.ackWait().toNanos() / 4);
+    long tick = Math.max(MIN_TICK_NANOS, settings.ackWait().toNanos() / 4);
     this.progressTask =
         scheduler.scheduleWithFixedDelay(
             this::refreshAckDeadlines, tick, tick, TimeUnit.NANOSECONDS);
