@@ -64,6 +64,8 @@ class ConsumerBacklogIT {
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
     AtomicLong redelivered = new AtomicLong();
     AtomicLong maxBuffered = new AtomicLong(-1);
+    AtomicLong maxAckPending = new AtomicLong();
+    AtomicInteger polls = new AtomicInteger();
     try (EventConsumer consumer =
         events.consume(
             settings,
@@ -85,6 +87,9 @@ class ConsumerBacklogIT {
                 if (buffered != null) {
                   maxBuffered.accumulateAndGet((long) buffered.value(), Math::max);
                 }
+                if (polls.incrementAndGet() % 10 == 0) { // the server's view, once a second
+                  maxAckPending.accumulateAndGet(consumer.refreshLag().ackPending(), Math::max);
+                }
                 return consumer.acknowledged() >= EVENTS;
               });
       ConsumerInfo info =
@@ -97,8 +102,14 @@ class ConsumerBacklogIT {
       assertThat(maxBuffered.get())
           .as("messages held by the consumer (the gauge must exist)")
           .isBetween(0L, (long) settings.batchSize());
+      assertThat(maxAckPending.get())
+          .as("unacknowledged on the server: queued, pulled ahead, a few acks on the wire")
+          .isBetween(1L, 2L * settings.batchSize() + 20);
       System.out.println(
-          "ConsumerBacklogIT: most messages queued for the handler: " + maxBuffered.get());
+          "ConsumerBacklogIT: most messages queued for the handler: "
+              + maxBuffered.get()
+              + ", most ack pending on the server: "
+              + maxAckPending.get());
     }
   }
 
