@@ -152,6 +152,36 @@ class ConsumerBacklogIT {
   }
 
   @Test
+  void consume_durableCreatedWithServerBackoff_updateRemovesTheBackoff() throws Exception {
+    // A durable created by an older version carried the backoff on the server.
+    events
+        .connection()
+        .jetStreamManagement()
+        .addOrUpdateConsumer(
+            space.stream(),
+            ConsumerConfiguration.builder()
+                .durable("upgraded")
+                .filterSubject(space.subjects().all().toString())
+                .ackPolicy(AckPolicy.Explicit)
+                .ackWait(Duration.ofSeconds(30))
+                .maxDeliver(5)
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .build());
+    ConsumerSettings settings =
+        ConsumerSettings.builder(space.stream(), "upgraded").filter(space.subjects().all()).build();
+    try (EventConsumer consumer = events.consume(settings, e -> {})) {
+      ConsumerConfiguration config =
+          events
+              .connection()
+              .jetStreamManagement()
+              .getConsumerInfo(space.stream(), consumer.settings().durableName())
+              .getConsumerConfiguration();
+      assertThat(config.getBackoff()).isEmpty();
+      assertThat(config.getAckWait()).isEqualTo(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void consume_defaultSettings_serverConsumerHasTheDocumentedSettings() throws Exception {
     ConsumerSettings settings =
         ConsumerSettings.builder(space.stream(), "documented")
