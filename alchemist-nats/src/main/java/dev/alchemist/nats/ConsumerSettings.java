@@ -13,13 +13,21 @@ import org.jspecify.annotations.Nullable;
  * @param filter the subjects it reads
  * @param maxDeliver how often a message is delivered at most; after the last failed delivery it is
  *     published to {@code deadLetterSubject} (if set) and terminated
- * @param backoff redelivery delays after the 1st, 2nd, ... failure (the last repeats); also sent to
- *     the server, which uses it for deliveries that were never acknowledged
- * @param ackWait how long the server waits for an ack before redelivering (when {@code backoff} is
- *     empty)
- * @param maxAckPending most unacknowledged messages: the server stops delivering beyond it, which
- *     bounds the memory a slow handler can make us use
- * @param batchSize messages per pull request
+ * @param backoff the delay before redelivery after the 1st, 2nd, ... failed delivery (the last step
+ *     repeats): a failed delivery is naked with its step as the delay, so that step is the gap
+ *     between two deliveries. It is not sent to the server as a consumer backoff (the server would
+ *     then use its first step as the ack wait and add its steps to the nak delays)
+ * @param ackWait how long the server waits for an ack before redelivering. The consumer sends
+ *     in-progress for every message it holds (queued for the handler or in it) before three
+ *     quarters of this have passed, so it only expires for messages whose consumer died or was cut
+ *     off
+ * @param maxAckPending most unacknowledged messages the server hands out for this durable at once
+ *     (across all its instances)
+ * @param batchSize messages per pull request, and the most the consumer queues for its handler: it
+ *     pulls again only as the handler takes messages, so it holds at most 2 x batchSize messages
+ *     (batchSize queued, up to batchSize pulled ahead in jnats). A message can wait up to batchSize
+ *     handler runs in jnats before the consumer sees it, so keep batchSize times the handler's time
+ *     well under ackWait
  * @param deadLetterSubject where exhausted messages go, or null to only terminate them
  * @param lagInterval how often consumer lag (pending, ack pending) is read from the server
  */
@@ -55,7 +63,9 @@ public record ConsumerSettings(
               + backoff.size()
               + " steps but maxDeliver ("
               + maxDeliver
-              + ") must be greater than that (a NATS rule)");
+              + ") allows only "
+              + (maxDeliver - 1)
+              + " redeliveries: the extra steps would never be used");
     }
     if (deadLetterSubject != null && filter.matches(deadLetterSubject)) {
       throw new IllegalStateException(
@@ -103,7 +113,10 @@ public record ConsumerSettings(
       return this;
     }
 
-    /** Default 1 s, 5 s, 30 s; none for immediate redelivery. */
+    /**
+     * Default 1 s, 5 s, 30 s (a message that always fails is dead-lettered about 66 s after its
+     * first delivery with the default maxDeliver of 5); none for immediate redelivery.
+     */
     public Builder backoff(Duration... delays) {
       for (Duration d : delays) {
         Checks.positive("backoff", d);
@@ -112,7 +125,7 @@ public record ConsumerSettings(
       return this;
     }
 
-    /** Default 30 s. */
+    /** Default 30 s; see {@link ConsumerSettings#ackWait()}. */
     public Builder ackWait(Duration wait) {
       this.ackWait = Checks.positive("ackWait", wait);
       return this;
@@ -124,7 +137,7 @@ public record ConsumerSettings(
       return this;
     }
 
-    /** Default 100. */
+    /** Default 100; also the bound on queued messages, see {@link ConsumerSettings#batchSize()}. */
     public Builder batchSize(int size) {
       this.batchSize = (int) Checks.inRange("batchSize", size, 1, 10_000);
       return this;
@@ -146,7 +159,8 @@ public record ConsumerSettings(
      * The settings.
      *
      * @throws IllegalStateException if no filter was set, the backoff has as many steps as
-     *     maxDeliver, or the dead-letter subject matches the filter
+     *     maxDeliver (more than there are redeliveries), or the dead-letter subject matches the
+     *     filter
      */
     public ConsumerSettings build() {
       if (filter == null) {

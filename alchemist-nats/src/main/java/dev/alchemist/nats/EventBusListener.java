@@ -28,6 +28,15 @@ public interface EventBusListener {
   default void onDeadLettered(
       String subject, String deadLetterSubject, long deliveries, @Nullable Throwable cause) {}
 
+  /**
+   * JetStream consumer {@code consumer} could not do {@code action}: {@code "ack"}, {@code "nak"},
+   * {@code "term"} or {@code "in-progress"} for a message (the connection was closed, draining or
+   * its reconnect buffer full: the server redelivers the message after the ack wait), or {@code
+   * "pull"} (it could not restart its pull after a reconnect; it tries again). The consumer keeps
+   * consuming.
+   */
+  default void onConsumerFailed(String consumer, String action, Throwable cause) {}
+
   /** The NATS connection changed state (disconnected, reconnected, closed, ...). */
   default void onConnectionEvent(String event) {}
 

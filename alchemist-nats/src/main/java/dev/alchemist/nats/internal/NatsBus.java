@@ -138,6 +138,9 @@ public final class NatsBus {
     if (event == ConnectionListener.Events.CLOSED) {
       publishers.forEach(BoundedJetStreamPublisher::connectionClosed);
     }
+    if (event == ConnectionListener.Events.RESUBSCRIBED) { // reconnected, subscriptions resent
+      consumers.forEach(PullConsumer::reconnected); // the pull requests may be gone
+    }
     if (event != ConnectionListener.Events.DISCOVERED_SERVERS) {
       try {
         executor.execute(() -> reporter.connection(event.getEvent())); // off jnats' thread

@@ -28,21 +28,46 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * A durable pull consumer: jnats' {@code consume()} pulls batches and keeps the pull alive across
- * reconnects; its dispatcher thread only queues each message, and the handler runs on our executor.
- * The server's {@code max_ack_pending} bounds how many messages can wait in that queue.
+ * A durable pull consumer. jnats' {@code consume()} pulls batches of {@code batchSize} and keeps
+ * the pull alive; its dispatcher thread (one per consumer) hands each message to our buffer and the
+ * handler runs on the bus executor.
+ *
+ * <p>Flow control: the buffer holds at most {@code batchSize} messages; while it is full the
+ * dispatcher waits for room, so jnats counts nothing as processed and pulls no more. At most {@code
+ * batchSize} messages wait in jnats (pulled ahead) and {@code batchSize} in the buffer: memory is
+ * bounded whatever the backlog on the server.
+ *
+ * <p>Ack deadlines: the server's ack wait is {@code ackWait} (no server-side backoff, which would
+ * replace it with its first step). Every message in the buffer or in the handler gets {@code
+ * inProgress()} before three quarters of its ack wait can have passed, so a slow handler or a long
+ * queue never makes the server redeliver a message we still hold. Failures are naked with the
+ * backoff step as the delay: that delay alone is the gap between two deliveries.
+ *
+ * <p>Outages: every ack, nak, term and in-progress is guarded (jnats throws when the connection is
+ * closed, draining or its reconnect buffer is full) and reported; a handler failure of any kind is
+ * naked; after the connection comes back ({@link #reconnected()}) the pull is issued anew, since
+ * the pull request the server held may have died with it.
  */
 public final class PullConsumer implements EventConsumer {
   private static final long PULL_EXPIRES_MILLIS = 5_000;
+  private static final long ROOM_POLL_MILLIS = 100;
+  private static final long REPULL_FIRST_DELAY_MILLIS = 250;
+  private static final long REPULL_MAX_DELAY_MILLIS = 30_000;
+  private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final ConsumerSettings settings;
   private final EventHandler handler;
@@ -50,14 +75,27 @@ public final class PullConsumer implements EventConsumer {
   private final JetStream jetStream;
   private final Codec<DomainEvent> codec;
   private final Executor executor;
+  private final ScheduledExecutorService scheduler;
   private final Reporter reporter;
   private final long closeTimeoutNanos;
   private final SerialQueue queue;
   private final ConsumerContext context;
-  private final MessageConsumer consumer;
+  private final ConsumeOptions options;
+  private final ReentrantLock pullLock = new ReentrantLock();
+  private volatile MessageConsumer consumer;
   private final ScheduledFuture<?> lagTask;
+  private final ScheduledFuture<?> progressTask;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean deadLettersStored;
+  private final Semaphore room;
+  private final Set<Held> held = ConcurrentHashMap.newKeySet();
+  private final long refreshNanos;
+
+  /** Times of the last hand-offs, written by the dispatcher thread only; see {@link #receive}. */
+  private final long[] handOffs;
+
+  private final long startedAt = System.nanoTime();
+  private long handedOff;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong ackPending = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
@@ -65,6 +103,17 @@ public final class PullConsumer implements EventConsumer {
   private final Counter ackedCounter;
   private final Counter failedCounter;
   private final Counter deadLetterCounter;
+
+  /** A message we hold (buffered or in the handler) and when its ack wait last restarted. */
+  private static final class Held {
+    final Message message;
+    volatile long touchedAt;
+
+    Held(Message message, long touchedAt) {
+      this.message = message;
+      this.touchedAt = touchedAt;
+    }
+  }
 
   public PullConsumer(
       ConsumerSettings settings,
@@ -85,12 +134,30 @@ public final class PullConsumer implements EventConsumer {
     this.jetStream = jetStream;
     this.codec = codec;
     this.executor = executor;
+    this.scheduler = scheduler;
     this.reporter = reporter;
     this.closeTimeoutNanos = closeTimeoutNanos;
-    this.queue = new SerialQueue(executor);
+    this.queue =
+        new SerialQueue(
+            executor,
+            t ->
+                reporter.report(
+                    "consumer-task",
+                    "a task of consumer " + settings.durableName() + " failed",
+                    t,
+                    l -> {}));
+    this.room = new Semaphore(settings.batchSize());
+    // A message handed off as number k was pulled after hand-off k - batchSize - 1 (jnats pulls at
+    // most batchSize ahead of what it counts as processed), so that hand-off's time is a safe lower
+    // bound for when the server started the message's ack wait. Twice that depth covers the moment
+    // after a reconnect when the old and the fresh pull subscription both deliver.
+    this.handOffs = new long[2 * settings.batchSize() + 2];
+    this.refreshNanos = Math.max(1, settings.ackWait().toNanos() / 2);
     String stream = settings.stream();
     String name = settings.durableName();
-    ConsumerConfiguration.Builder config =
+    // No server-side backoff: the server would use its first step as the ack wait (1 s by default,
+    // redelivering anything queued longer), and add it to our nak delays. Delays come from naks.
+    ConsumerConfiguration config =
         ConsumerConfiguration.builder()
             .durable(name)
             .filterSubject(settings.filter().toString())
@@ -98,11 +165,9 @@ public final class PullConsumer implements EventConsumer {
             .deliverPolicy(DeliverPolicy.All)
             .maxDeliver(settings.maxDeliver())
             .ackWait(settings.ackWait())
-            .maxAckPending(settings.maxAckPending());
-    if (!settings.backoff().isEmpty()) {
-      config.backoff(settings.backoff().toArray(new Duration[0]));
-    }
-    management.addOrUpdateConsumer(stream, config.build());
+            .maxAckPending(settings.maxAckPending())
+            .build();
+    management.addOrUpdateConsumer(stream, config);
     String dlq = settings.deadLetterSubject();
     // Decided once: a stored dead letter needs an ack, a core one cannot have one.
     this.deadLettersStored = dlq != null && !management.getStreamNames(dlq).isEmpty();
@@ -114,6 +179,10 @@ public final class PullConsumer implements EventConsumer {
     Gauge.builder("alchemist.nats.consumer.ack.pending", ackPending, AtomicLong::get)
         .tags("stream", stream, "consumer", name)
         .description("Messages delivered but not yet acknowledged")
+        .register(registry);
+    Gauge.builder("alchemist.nats.consumer.buffered", held, Set::size)
+        .tags("stream", stream, "consumer", name)
+        .description("Messages queued for the handler or in it (at most batchSize)")
         .register(registry);
     ackedCounter =
         Counter.builder("alchemist.nats.consumer.acked")
@@ -130,16 +199,19 @@ public final class PullConsumer implements EventConsumer {
     // Pull requests expire after 5 s (jnats' default is 30 s), so the server's idle heartbeat comes
     // every 2.5 s: when the consumer's leader dies with our pull request, jnats notices the missing
     // heartbeats and pulls again from the new leader within seconds instead of most of a minute.
-    ConsumeOptions options =
+    this.options =
         ConsumeOptions.builder()
             .batchSize(settings.batchSize())
             .expiresIn(PULL_EXPIRES_MILLIS)
             .build();
-    this.consumer =
-        context.consume(options, message -> queue.offer(() -> handle(message), Integer.MAX_VALUE));
+    this.consumer = context.consume(options, this::receive);
     long every = settings.lagInterval().toNanos();
     this.lagTask =
         scheduler.scheduleWithFixedDelay(this::scheduleLagRefresh, 0, every, TimeUnit.NANOSECONDS);
+    long tick = Math.max(MIN_TICK_NANOS, settings.ackWait().toNanos() / 4);
+    this.progressTask =
+        scheduler.scheduleWithFixedDelay(
+            this::refreshAckDeadlines, tick, tick, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -189,7 +261,68 @@ public final class PullConsumer implements EventConsumer {
     return deadLettered.get();
   }
 
-  private void handle(Message message) {
+  /**
+   * Runs on jnats' dispatcher thread of this consumer: waits for room in the buffer (jnats pulls no
+   * more meanwhile), then queues the message for the handler.
+   */
+  private void receive(Message message) {
+    if (!awaitRoom()) {
+      // Closing: give it back now rather than after the ack wait.
+      reply(message, "nak", Message::nak);
+      return;
+    }
+    long now = System.nanoTime();
+    int slot = (int) (handedOff % handOffs.length);
+    long ackWaitStartedNoEarlierThan = handedOff < handOffs.length ? startedAt : handOffs[slot];
+    handOffs[slot] = now;
+    handedOff++;
+    Held h = new Held(message, ackWaitStartedNoEarlierThan);
+    held.add(h);
+    if (now - ackWaitStartedNoEarlierThan >= refreshNanos) {
+      touch(h, now); // it may have waited in jnats for much of its ack wait
+    }
+    queue.offer(() -> handle(h), Integer.MAX_VALUE); // bounded by room
+  }
+
+  private boolean awaitRoom() {
+    try {
+      while (!closed.get()) {
+        if (room.tryAcquire(ROOM_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  /** Sends in-progress for every held message whose ack wait may be half gone. */
+  private void refreshAckDeadlines() {
+    long now = System.nanoTime();
+    for (Held h : held) {
+      if (now - h.touchedAt >= refreshNanos) {
+        touch(h, now);
+      }
+    }
+  }
+
+  private void touch(Held h, long now) {
+    if (reply(h.message, "in-progress", Message::inProgress)) {
+      h.touchedAt = now;
+    }
+  }
+
+  private void handle(Held h) {
+    try {
+      process(h.message);
+    } finally {
+      held.remove(h);
+      room.release();
+    }
+  }
+
+  private void process(Message message) {
     long deliveries = deliveries(message);
     ReceivedEvent event;
     try {
@@ -202,7 +335,7 @@ public final class PullConsumer implements EventConsumer {
     }
     try {
       handler.onEvent(event);
-    } catch (Exception | LinkageError | AssertionError e) {
+    } catch (Throwable e) { // an Error too: the consumer must outlive any handler
       failedCounter.increment();
       reporter.report(
           "consumer-handler",
@@ -220,13 +353,43 @@ public final class PullConsumer implements EventConsumer {
       if (deliveries >= settings.maxDeliver()) {
         deadLetter(message, deliveries, e);
       } else {
-        message.nakWithDelay(backoff(deliveries));
+        Duration delay = backoff(deliveries);
+        reply(message, "nak", m -> m.nakWithDelay(delay));
       }
       return;
     }
-    message.ack();
-    acknowledged.incrementAndGet();
-    ackedCounter.increment();
+    if (reply(message, "ack", Message::ack)) {
+      acknowledged.incrementAndGet();
+      ackedCounter.increment();
+    }
+  }
+
+  /**
+   * Sends an ack, nak, term or in-progress; returns whether it went out. jnats throws when the
+   * connection is closed, draining or its reconnect buffer is full: the server then redelivers the
+   * message after the ack wait, so it is reported and consuming goes on.
+   */
+  private boolean reply(Message message, String action, Consumer<Message> send) {
+    try {
+      send.accept(message);
+      return true;
+    } catch (RuntimeException e) {
+      reporter.report(
+          "consumer-" + action,
+          "consumer "
+              + settings.durableName()
+              + " could not send "
+              + action
+              + " for a message of "
+              + message.getSubject()
+              + " (the server redelivers it after the ack wait of "
+              + settings.ackWait()
+              + "): "
+              + e.getMessage(),
+          e,
+          l -> l.onConsumerFailed(settings.durableName(), action, e));
+      return false;
+    }
   }
 
   private Duration backoff(long deliveries) {
@@ -276,7 +439,7 @@ public final class PullConsumer implements EventConsumer {
         return;
       }
     }
-    message.term();
+    reply(message, "term", Message::term);
     deadLettered.incrementAndGet();
     deadLetterCounter.increment();
     reporter.report(
@@ -309,16 +472,69 @@ public final class PullConsumer implements EventConsumer {
         l -> {});
   }
 
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
+  /**
+   * The connection is back: the pull request the server held may be gone (a restarted server
+   * forgets it), and jnats would only notice after missing heartbeats for several seconds. Pulls
+   * anew, off the caller's thread (jnats' connection-listener thread).
+   */
+  public void reconnected() {
+    schedulePull(0);
+  }
+
+  private void schedulePull(long delayMillis) {
+    if (closed.get()) {
       return;
     }
-    lagTask.cancel(false);
-    consumer.stop();
-    queue.awaitIdle(System.nanoTime() + closeTimeoutNanos);
     try {
-      consumer.close();
+      if (delayMillis == 0) {
+        executor.execute(() -> restartPull(REPULL_FIRST_DELAY_MILLIS));
+      } else {
+        scheduler.schedule(
+            () -> restartPull(Math.min(delayMillis * 2, REPULL_MAX_DELAY_MILLIS)),
+            delayMillis,
+            TimeUnit.MILLISECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  /** Starts a fresh pull subscription, then closes the old one; on failure tries again later. */
+  private void restartPull(long nextDelayMillis) {
+    MessageConsumer old;
+    pullLock.lock();
+    try {
+      if (closed.get()) {
+        return;
+      }
+      old = consumer;
+      try {
+        consumer = context.consume(options, this::receive);
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        // The old subscription stays: jnats' own heartbeat check still restarts it eventually.
+        reporter.report(
+            "consumer-pull",
+            "consumer "
+                + settings.durableName()
+                + " could not pull again after a reconnect (retrying in "
+                + nextDelayMillis
+                + " ms): "
+                + e.getMessage(),
+            e,
+            l -> l.onConsumerFailed(settings.durableName(), "pull", e));
+        schedulePull(nextDelayMillis);
+        return;
+      }
+    } finally {
+      pullLock.unlock();
+    }
+    // Messages it had pulled but not yet handed over stay unacknowledged: the server redelivers.
+    closeQuietly(old);
+  }
+
+  private void closeQuietly(MessageConsumer c) {
+    try {
+      c.close();
     } catch (Exception e) {
       reporter.report(
           "consumer-close", "closing consumer " + settings.durableName() + " failed", e, l -> {});
@@ -326,7 +542,34 @@ public final class PullConsumer implements EventConsumer {
   }
 
   @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    lagTask.cancel(false);
+    MessageConsumer current;
+    pullLock.lock();
+    try {
+      current = consumer; // no restart can replace it now that closed is set
+    } finally {
+      pullLock.unlock();
+    }
+    current.stop();
+    queue.awaitIdle(System.nanoTime() + closeTimeoutNanos);
+    progressTask.cancel(false); // held messages kept their deadlines while the buffer drained
+    closeQuietly(current);
+  }
+
+  @Override
   public String toString() {
-    return "EventConsumer[" + settings.stream() + "/" + settings.durableName() + ", " + lag() + "]";
+    return "EventConsumer["
+        + settings.stream()
+        + "/"
+        + settings.durableName()
+        + ", "
+        + lag()
+        + ", buffered="
+        + held.size()
+        + "]";
   }
 }

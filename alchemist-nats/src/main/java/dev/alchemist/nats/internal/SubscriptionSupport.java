@@ -38,7 +38,12 @@ public abstract class SubscriptionSupport implements EventSubscription {
       long closeTimeoutNanos) {
     this.pattern = pattern;
     this.handler = handler;
-    this.queue = new SerialQueue(executor);
+    this.queue =
+        new SerialQueue(
+            executor,
+            t ->
+                reporter.report(
+                    "subscription-task", "a task of " + pattern + " failed", t, l -> {}));
     this.maxPending = maxPending;
     this.reporter = reporter;
     this.handled = meters.handled;
@@ -92,7 +97,7 @@ public abstract class SubscriptionSupport implements EventSubscription {
     try {
       handler.onEvent(decode.get());
       handled.increment();
-    } catch (Exception | LinkageError | AssertionError e) {
+    } catch (Throwable e) { // an Error too: the subscription must outlive any handler
       failed.increment();
       reporter.report(
           "handler",
