@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +37,7 @@ public final class ChatStreamer implements AutoCloseable {
   private final boolean ownsModel;
   private final ChunkPolicy policy;
   private final ScheduledExecutorService scheduler;
+  private final Executor executor;
   private final Ticker ticker;
   private final ChunkMetrics metrics;
   private final AiListener listener;
@@ -53,6 +55,7 @@ public final class ChatStreamer implements AutoCloseable {
             : SimulatedChatModel.builder().meterRegistry(b.registry).ticker(b.ticker).build();
     this.policy = b.policy;
     this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.get();
+    this.executor = b.executor != null ? b.executor : SharedScheduler.delivery();
     this.ticker = b.ticker;
     this.metrics = new ChunkMetrics(b.registry);
     this.listener = b.listener;
@@ -100,12 +103,17 @@ public final class ChatStreamer implements AutoCloseable {
       if (inFlight.putIfAbsent(key, hub) != null) {
         continue;
       }
-      hub.summary()
+      // The entry stays until the answer's write has landed (or failed): a request arriving after
+      // the summary but before the store has the answer joins this call instead of missing.
+      hub.result()
           .whenComplete(
               (s, e) -> {
-                inFlight.remove(key, hub);
-                if (e == null) {
-                  upstream.store(s, hub.recordedTokens());
+                if (e != null) {
+                  inFlight.remove(key, hub);
+                } else {
+                  upstream
+                      .store(s, hub.recordedTokens())
+                      .whenComplete((v, x) -> inFlight.remove(key, hub));
                 }
               });
       return hub;
@@ -121,7 +129,8 @@ public final class ChatStreamer implements AutoCloseable {
         metrics.of(model.provider(), request.model()),
         listener,
         record,
-        upstream instanceof CachingTokenStream cts ? cts::replayed : () -> false);
+        upstream instanceof CachingTokenStream cts ? cts::replayed : () -> false,
+        executor);
   }
 
   public ChatModel model() {
@@ -132,7 +141,7 @@ public final class ChatStreamer implements AutoCloseable {
     return policy;
   }
 
-  /** Answers being computed now (single-flight entries). */
+  /** Answers being computed or being written to the store now (single-flight entries). */
   public int inFlight() {
     return inFlight.size();
   }
@@ -149,6 +158,7 @@ public final class ChatStreamer implements AutoCloseable {
     private @Nullable ChatModel model;
     private ChunkPolicy policy = ChunkPolicy.DEFAULTS;
     private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Executor executor;
     private Ticker ticker = Ticker.system();
     private MeterRegistry registry = Metrics.globalRegistry;
     private AiListener listener = AiListener.NONE;
@@ -167,9 +177,23 @@ public final class ChatStreamer implements AutoCloseable {
       return this;
     }
 
-    /** Timer for max-delay flushes; default one shared daemon thread. Never shut down by us. */
+    /**
+     * Timer for max-delay flushes; default one shared daemon thread. It only decides when a chunk
+     * is due; the chunk is delivered on the {@link #executor}. Never shut down by us.
+     */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Where chunks released by a max-delay flush are delivered ({@code onNext} runs there); default
+     * a shared cached pool of daemon threads, so a subscriber that blocks cannot hold up the
+     * flushes of other streams. An executor that rejects a delivery gets it run on the timer thread
+     * instead. Never shut down by us.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Checks.notNull("executor", executor);
       return this;
     }
 

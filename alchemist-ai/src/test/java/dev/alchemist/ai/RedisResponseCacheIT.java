@@ -10,6 +10,8 @@ import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.codec.CodecRegistry;
 import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.testing.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +108,52 @@ class RedisResponseCacheIT {
       assertThat(callsA).hasValue(1);
       assertThat(callsB).hasValue(0);
     }
+  }
+
+  @Test
+  void answer_isStoredUnderTheRegionKey_withThePrefixOnce() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicInteger calls = new AtomicInteger();
+    RedisClient redis = RedisClient.create(TestServices.redis().uri());
+    try (CacheManager caches = caches(registry);
+        ChatStreamer chat = streamer(caches, calls, registry);
+        StatefulRedisConnection<String, String> raw = redis.connect()) {
+      answer(chat, false);
+      String digest = ResponseCache.builder(ResponseStore.inMemory(1)).build().key(QUESTION);
+      assertThat(digest).matches("[0-9a-f]{64}");
+      String expected = prefix + ":ai_responses:v1:" + digest;
+      await().atMost(Duration.ofSeconds(10)).until(() -> !raw.sync().keys(prefix + ":*").isEmpty());
+      assertThat(raw.sync().keys(prefix + ":*")).containsExactly(expected);
+      assertThat(raw.sync().ttl(expected)).isPositive(); // the region TTL, jittered
+      raw.sync().del(expected);
+    } finally {
+      redis.shutdown();
+    }
+  }
+
+  @Test
+  void identicalRequestRightAfterTheFirstAnswer_isAnsweredOnce() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicInteger calls = new AtomicInteger();
+    try (CacheManager caches = caches(registry);
+        ChatStreamer chat = streamer(caches, calls, registry)) {
+      String first = answerAnyhow(chat);
+      for (int i = 0; i < 20; i++) {
+        // No pause: the next request starts as soon as the previous summary is in.
+        assertThat(answerAnyhow(chat)).isEqualTo(first);
+      }
+      assertThat(calls).hasValue(1);
+    }
+  }
+
+  /** Streams the question and returns the text, replayed or shared, without asserting which. */
+  private static String answerAnyhow(ChatStreamer chat) {
+    ChunkStream stream = chat.stream(QUESTION);
+    RecordingSubscriber subscriber = RecordingSubscriber.unbounded();
+    stream.subscribe(subscriber);
+    stream.summary().join();
+    subscriber.done.join();
+    return subscriber.text();
   }
 
   @Test

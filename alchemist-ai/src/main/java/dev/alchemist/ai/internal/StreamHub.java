@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private final TokenStream upstream;
   private final ChunkPolicy policy;
   final ScheduledExecutorService scheduler;
+  final Executor executor;
   final Ticker ticker;
   private final ChunkMetrics.Meters meters;
   private final AiListener listener;
@@ -59,8 +61,10 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       ChunkMetrics.Meters meters,
       AiListener listener,
       boolean record,
-      java.util.function.BooleanSupplier cached) {
+      java.util.function.BooleanSupplier cached,
+      Executor executor) {
     this.upstream = upstream;
+    this.executor = executor;
     this.policy = policy;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -90,9 +94,31 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     }
   }
 
+  /** Starts the model call if nobody has yet, so that waiting for the summary cannot hang. */
   @Override
   public CompletableFuture<StreamSummary> summary() {
+    boolean connect;
+    lock.lock();
+    try {
+      connect = !connected && !done;
+      connected = true;
+    } finally {
+      lock.unlock();
+    }
+    if (connect) {
+      connect();
+    }
     return summary;
+  }
+
+  /** The summary without starting the call: for bookkeeping that must not start it. */
+  public CompletableFuture<StreamSummary> result() {
+    return summary;
+  }
+
+  private void connect() {
+    connectNanos = ticker.read();
+    upstream.subscribe(this);
   }
 
   @Override
@@ -130,8 +156,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       c.kick();
     }
     if (connect) {
-      connectNanos = ticker.read();
-      upstream.subscribe(this);
+      connect();
     }
   }
 
