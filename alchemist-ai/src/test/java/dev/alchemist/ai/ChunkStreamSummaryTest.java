@@ -31,6 +31,7 @@ class ChunkStreamSummaryTest {
                     .tokensPerAnswer(12)
                     .build())
             .scheduler(scheduler)
+            .executor(Runnable::run) // timed flushes on the fake timer's thread: deterministic
             .ticker(scheduler.ticker())
             .meterRegistry(registry);
     return (cache == null ? b : b.cache(cache)).build();

@@ -50,6 +50,7 @@ class ResponseCacheTest {
     return ChatStreamer.builder()
         .model(counting)
         .scheduler(scheduler)
+        .executor(Runnable::run) // timed flushes on the fake timer's thread: deterministic
         .ticker(scheduler.ticker())
         .meterRegistry(registry)
         .cache(cache)
