@@ -10,9 +10,11 @@ import dev.alchemist.core.flow.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +44,7 @@ public final class ChatStreamer implements AutoCloseable {
   private final ChunkMetrics metrics;
   private final AiListener listener;
   private final @Nullable ResponseCache cache;
-  private final ConcurrentMap<String, StreamHub> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, StoredAnswer> inFlight = new ConcurrentHashMap<>();
   private final StreamMetrics replayMetrics;
   private final Counter shared;
   private final Counter uncacheable;
@@ -90,9 +92,9 @@ public final class ChatStreamer implements AutoCloseable {
     }
     String key = c.key(request);
     for (; ; ) {
-      StreamHub running = inFlight.get(key);
+      StoredAnswer running = inFlight.get(key);
       if (running != null) {
-        // Single-flight: an identical request is being answered; share its call.
+        // Single-flight: an identical request is being answered (or stored); share its call.
         shared.increment();
         return running;
       }
@@ -100,23 +102,64 @@ public final class ChatStreamer implements AutoCloseable {
           new CachingTokenStream(
               c, key, model, request, replayMetrics, scheduler, ticker, listener);
       StreamHub hub = hub(upstream, request, true);
-      if (inFlight.putIfAbsent(key, hub) != null) {
+      StoredAnswer answer = new StoredAnswer(hub);
+      if (inFlight.putIfAbsent(key, answer) != null) {
         continue;
       }
-      // The entry stays until the answer's write has landed (or failed): a request arriving after
-      // the summary but before the store has the answer joins this call instead of missing.
+      // The entry stays, and the summary waits, until the answer's write has landed (or failed):
+      // whoever asks again after the summary finds the answer in the store, on any instance, and
+      // a request arriving while the write is under way joins this call instead of missing.
       hub.result()
           .whenComplete(
               (s, e) -> {
                 if (e != null) {
-                  inFlight.remove(key, hub);
+                  inFlight.remove(key, answer);
+                  answer.summary.completeExceptionally(e);
                 } else {
                   upstream
                       .store(s, hub.recordedTokens())
-                      .whenComplete((v, x) -> inFlight.remove(key, hub));
+                      .whenComplete(
+                          (v, x) -> {
+                            inFlight.remove(key, answer);
+                            answer.summary.complete(s);
+                          });
                 }
               });
-      return hub;
+      return answer;
+    }
+  }
+
+  /**
+   * A cacheable answer: the hub's stream, with a summary that completes once the answer is in the
+   * store (or its write failed), so a repeat asked after the summary is a hit.
+   */
+  private static final class StoredAnswer implements ChunkStream {
+    private final StreamHub hub;
+    final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
+
+    StoredAnswer(StreamHub hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+      hub.subscribe(subscriber);
+    }
+
+    @Override
+    public CompletableFuture<StreamSummary> summary() {
+      hub.summary(); // starts the call if nobody has yet
+      return summary;
+    }
+
+    @Override
+    public void cancel() {
+      hub.cancel();
+    }
+
+    @Override
+    public boolean cached() {
+      return hub.cached();
     }
   }
 

@@ -22,6 +22,7 @@ public interface ChunkStream extends Flow.Publisher<String> {
    * it starts the model call if nobody has subscribed yet, so waiting on it never hangs: it
    * completes when the answer ends, or fails when the stream's timeouts (first token, idle, total)
    * or a cancellation end it. Subscribers that come later receive the text so far as one chunk.
+   * With a {@link ResponseCache}, a fresh answer's summary completes once it is in the store.
    */
   CompletableFuture<StreamSummary> summary();
 

@@ -21,8 +21,10 @@ import java.util.function.Predicate;
  * looked up: by default those with temperature exactly 0; {@link Builder#cacheWhen} opts other
  * requests in. Failed, cancelled and truncated ({@code finish_reason = length}) answers are never
  * stored. Identical concurrent requests share one model call (single-flight), and so does one that
- * arrives after the answer ended but before the store's write has landed; a hit replays through the
- * same chunker and reports {@link StreamSummary#cached()}.
+ * arrives after the answer ended but before the store's write has landed. The answer's {@link
+ * ChunkStream#summary() summary} completes once that write has landed (or failed), so a repeat
+ * asked after it is a hit on every instance sharing the store. A hit replays through the same
+ * chunker and reports {@link StreamSummary#cached()}.
  *
  * <p>Immutable and thread-safe. {@link #close()} closes the store.
  */

@@ -259,15 +259,17 @@ class ResponseCacheTest {
   }
 
   @Test
-  void identicalRequest_rightAfterTheFirstSummary_beforeTheWriteLands_sharesTheFirstAnswer() {
+  void identicalRequest_afterTheAnswerBeforeItsWriteLands_sharesTheFirstCall_andTheSummaryWaits() {
     SlowWrites slow = new SlowWrites(store);
     try (ChatStreamer chat =
         streamer(SimulatedChatModel.builder(), ResponseCache.builder(slow).build())) {
       ChunkStream first = chat.stream(ask("q", T0));
       RecordingSubscriber a = run(first);
-      assertThat(first.summary().join().cached()).isFalse();
+      assertThat(a.completed).isTrue();
+      // The answer is complete, its write has not landed yet: the summary waits for the write.
+      assertThat(first.summary()).isNotDone();
 
-      // The answer is complete, its write has not landed yet: the next one joins the first.
+      // Meanwhile an identical request joins the first call.
       ChunkStream second = chat.stream(ask("q", T0));
       RecordingSubscriber b = run(second);
       assertThat(b.completed).isTrue();
@@ -275,8 +277,12 @@ class ResponseCacheTest {
       assertThat(calls).hasValue(1);
       assertThat(chat.inFlight()).isEqualTo(1);
 
-      // Once the write has landed, the single-flight entry is gone and the store answers.
+      // Once the write has landed, the summaries complete, the single-flight entry is gone and
+      // the store answers.
       slow.land();
+      assertThat(first.summary()).isCompleted();
+      assertThat(first.summary().join().cached()).isFalse();
+      assertThat(second.summary()).isCompleted();
       assertThat(chat.inFlight()).isZero();
       ChunkStream third = chat.stream(ask("q", T0));
       RecordingSubscriber c = run(third);
