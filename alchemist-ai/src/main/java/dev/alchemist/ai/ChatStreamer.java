@@ -10,8 +10,11 @@ import dev.alchemist.core.flow.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -36,11 +39,12 @@ public final class ChatStreamer implements AutoCloseable {
   private final boolean ownsModel;
   private final ChunkPolicy policy;
   private final ScheduledExecutorService scheduler;
+  private final Executor executor;
   private final Ticker ticker;
   private final ChunkMetrics metrics;
   private final AiListener listener;
   private final @Nullable ResponseCache cache;
-  private final ConcurrentMap<String, StreamHub> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, StoredAnswer> inFlight = new ConcurrentHashMap<>();
   private final StreamMetrics replayMetrics;
   private final Counter shared;
   private final Counter uncacheable;
@@ -53,6 +57,7 @@ public final class ChatStreamer implements AutoCloseable {
             : SimulatedChatModel.builder().meterRegistry(b.registry).ticker(b.ticker).build();
     this.policy = b.policy;
     this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.get();
+    this.executor = b.executor != null ? b.executor : SharedScheduler.delivery();
     this.ticker = b.ticker;
     this.metrics = new ChunkMetrics(b.registry);
     this.listener = b.listener;
@@ -87,9 +92,9 @@ public final class ChatStreamer implements AutoCloseable {
     }
     String key = c.key(request);
     for (; ; ) {
-      StreamHub running = inFlight.get(key);
-      if (running != null && running.replayable()) {
-        // Single-flight: an identical request is being answered; share its call.
+      StoredAnswer running = inFlight.get(key);
+      if (running != null && running.hub.replayable()) {
+        // Single-flight: an identical request is being answered (or stored); share its call.
         shared.increment();
         return running;
       }
@@ -98,22 +103,73 @@ public final class ChatStreamer implements AutoCloseable {
           new CachingTokenStream(
               c, key, model, request, replayMetrics, scheduler, ticker, listener);
       StreamHub hub = hub(upstream, request, true);
+      StoredAnswer answer = new StoredAnswer(hub);
       boolean installed =
           running == null
-              ? inFlight.putIfAbsent(key, hub) == null
-              : inFlight.replace(key, running, hub);
+              ? inFlight.putIfAbsent(key, answer) == null
+              : inFlight.replace(key, running, answer);
       if (!installed) {
         continue;
       }
-      hub.summary()
+      // The entry stays, and the summary waits, until the answer's write has landed (or failed):
+      // whoever asks again after the summary finds the answer in the store, on any instance, and
+      // a request arriving while the write is under way joins this call instead of missing.
+      hub.result()
           .whenComplete(
               (s, e) -> {
-                inFlight.remove(key, hub);
-                if (e == null && hub.recordedInFull()) {
-                  upstream.store(s, hub.recordedTokens());
+                if (e != null || !hub.recordedInFull()) {
+                  // Failed, or too long to replay: nothing to store, so nothing to wait for.
+                  inFlight.remove(key, answer);
+                  if (e != null) {
+                    answer.summary.completeExceptionally(e);
+                  } else {
+                    answer.summary.complete(s);
+                  }
+                } else {
+                  upstream
+                      .store(s, hub.recordedTokens())
+                      .whenComplete(
+                          (v, x) -> {
+                            inFlight.remove(key, answer);
+                            answer.summary.complete(s);
+                          });
                 }
               });
-      return hub;
+      return answer;
+    }
+  }
+
+  /**
+   * A cacheable answer: the hub's stream, with a summary that completes once the answer is in the
+   * store (or its write failed), so a repeat asked after the summary is a hit.
+   */
+  private static final class StoredAnswer implements ChunkStream {
+    private final StreamHub hub;
+    final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
+
+    StoredAnswer(StreamHub hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+      hub.subscribe(subscriber);
+    }
+
+    @Override
+    public CompletableFuture<StreamSummary> summary() {
+      hub.summary(); // starts the call if nobody has yet
+      return summary;
+    }
+
+    @Override
+    public void cancel() {
+      hub.cancel();
+    }
+
+    @Override
+    public boolean cached() {
+      return hub.cached();
     }
   }
 
@@ -126,7 +182,8 @@ public final class ChatStreamer implements AutoCloseable {
         metrics.of(model.provider(), request.model()),
         listener,
         record,
-        upstream instanceof CachingTokenStream cts ? cts::replayed : () -> false);
+        upstream instanceof CachingTokenStream cts ? cts::replayed : () -> false,
+        executor);
   }
 
   public ChatModel model() {
@@ -137,7 +194,7 @@ public final class ChatStreamer implements AutoCloseable {
     return policy;
   }
 
-  /** Answers being computed now (single-flight entries). */
+  /** Answers being computed or being written to the store now (single-flight entries). */
   public int inFlight() {
     return inFlight.size();
   }
@@ -154,6 +211,7 @@ public final class ChatStreamer implements AutoCloseable {
     private @Nullable ChatModel model;
     private ChunkPolicy policy = ChunkPolicy.DEFAULTS;
     private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Executor executor;
     private Ticker ticker = Ticker.system();
     private MeterRegistry registry = Metrics.globalRegistry;
     private AiListener listener = AiListener.NONE;
@@ -172,9 +230,23 @@ public final class ChatStreamer implements AutoCloseable {
       return this;
     }
 
-    /** Timer for max-delay flushes; default one shared daemon thread. Never shut down by us. */
+    /**
+     * Timer for max-delay flushes; default one shared daemon thread. It only decides when a chunk
+     * is due; the chunk is delivered on the {@link #executor}. Never shut down by us.
+     */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Where chunks released by a max-delay flush are delivered ({@code onNext} runs there); default
+     * a shared cached pool of daemon threads, so a subscriber that blocks cannot hold up the
+     * flushes of other streams. An executor that rejects a delivery gets it run on the timer thread
+     * instead. Never shut down by us.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Checks.notNull("executor", executor);
       return this;
     }
 

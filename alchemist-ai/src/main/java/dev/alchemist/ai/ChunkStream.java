@@ -14,11 +14,19 @@ import java.util.concurrent.Flow;
  * cancelled when every subscriber has cancelled (or by {@link #cancel()}).
  *
  * <p>Signals to one subscriber are serialized; they run on the thread that produced the token (the
- * HTTP client's executor, the scheduler for timed flushes) or the thread calling {@code request}.
+ * HTTP client's executor; the shared timer for the simulated model), on the streamer's {@link
+ * ChatStreamer.Builder#executor executor} for chunks released by the max-delay timer, or on the
+ * thread calling {@code request}. A subscriber that blocks in a timed flush holds up only itself.
  * Keep {@code onNext} quick or hand work to an executor. Thread-safe.
  */
 public interface ChunkStream extends Flow.Publisher<String> {
-  /** The model call's summary; {@link StreamSummary#cached()} is true for a cache replay. */
+  /**
+   * The model call's summary; {@link StreamSummary#cached()} is true for a cache replay. Asking for
+   * it starts the model call if nobody has subscribed yet, so waiting on it never hangs: it
+   * completes when the answer ends, or fails when the stream's timeouts (first token, idle, total)
+   * or a cancellation end it. Subscribers that come later receive the text so far as one chunk.
+   * With a {@link ResponseCache}, a fresh answer's summary completes once it is in the store.
+   */
   CompletableFuture<StreamSummary> summary();
 
   /**

@@ -20,8 +20,11 @@ import java.util.function.Predicate;
  * system prompt too), every sampling option and the tools' JSON text. Only cacheable requests are
  * looked up: by default those with temperature exactly 0; {@link Builder#cacheWhen} opts other
  * requests in. Failed, cancelled and truncated ({@code finish_reason = length}) answers are never
- * stored. Identical concurrent requests share one model call (single-flight); a hit replays through
- * the same chunker and reports {@link StreamSummary#cached()}.
+ * stored. Identical concurrent requests share one model call (single-flight), and so does one that
+ * arrives after the answer ended but before the store's write has landed. The answer's {@link
+ * ChunkStream#summary() summary} completes once that write has landed (or failed), so a repeat
+ * asked after it is a hit on every instance sharing the store. A hit replays through the same
+ * chunker and reports {@link StreamSummary#cached()}.
  *
  * <p>Immutable and thread-safe. {@link #close()} closes the store.
  */
@@ -60,7 +63,11 @@ public final class ResponseCache implements AutoCloseable {
     return cacheable.test(request);
   }
 
-  /** The store key of {@code request}: prefix + hex SHA-256 of the canonical request. */
+  /**
+   * The store key of {@code request}: the key prefix (none by default) + the lowercase hex SHA-256
+   * of the canonical request. In Redis through {@link ResponseStore#cache} an answer lives under
+   * {@code <manager prefix>:ai_responses:v1:<64 hex digits>}.
+   */
   public String key(ChatRequest request) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -116,7 +123,7 @@ public final class ResponseCache implements AutoCloseable {
     private final ResponseStore store;
     private Duration ttl = DEFAULT_TTL;
     private Predicate<ChatRequest> cacheable = ResponseCache::deterministic;
-    private String keyPrefix = "alchemist:ai:response:";
+    private String keyPrefix = "";
 
     private Builder(ResponseStore store) {
       this.store = Checks.notNull("store", store);
@@ -137,7 +144,12 @@ public final class ResponseCache implements AutoCloseable {
       return this;
     }
 
-    /** Prefix of every store key; default {@code alchemist:ai:response:}. */
+    /**
+     * Prefix of every store key; default none. The stores of this module need none: the
+     * alchemist-cache region already places the key under {@code
+     * <prefix>:ai_responses:v<version>:}, and the in-memory store holds nothing else. Set one for a
+     * store of your own that shares its key space.
+     */
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = Checks.notNull("keyPrefix", keyPrefix);
       return this;

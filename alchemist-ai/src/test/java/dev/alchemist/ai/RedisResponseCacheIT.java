@@ -10,6 +10,8 @@ import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.codec.CodecRegistry;
 import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.testing.TestServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,54 @@ class RedisResponseCacheIT {
 
       assertThat(replayed).isEqualTo(original).isNotEmpty();
       assertThat(callsA).hasValue(1);
+      assertThat(callsB).hasValue(0);
+    }
+  }
+
+  @Test
+  void answer_isStoredUnderTheRegionKey_withThePrefixOnce() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicInteger calls = new AtomicInteger();
+    RedisClient redis = RedisClient.create(TestServices.redis().uri());
+    try (CacheManager caches = caches(registry);
+        ChatStreamer chat = streamer(caches, calls, registry);
+        StatefulRedisConnection<String, String> raw = redis.connect()) {
+      answer(chat, false);
+      String digest = ResponseCache.builder(ResponseStore.inMemory(1)).build().key(QUESTION);
+      assertThat(digest).matches("[0-9a-f]{64}");
+      String expected = prefix + ":ai_responses:v1:" + digest;
+      await().atMost(Duration.ofSeconds(10)).until(() -> !raw.sync().keys(prefix + ":*").isEmpty());
+      assertThat(raw.sync().keys(prefix + ":*")).containsExactly(expected);
+      assertThat(raw.sync().ttl(expected)).isPositive(); // the region TTL, jittered
+      raw.sync().del(expected);
+    } finally {
+      redis.shutdown();
+    }
+  }
+
+  @Test
+  void answerOfOneInstance_isAHitForAnother_rightAfterItsSummary() {
+    SimpleMeterRegistry registryA = new SimpleMeterRegistry();
+    SimpleMeterRegistry registryB = new SimpleMeterRegistry();
+    AtomicInteger callsA = new AtomicInteger();
+    AtomicInteger callsB = new AtomicInteger();
+    try (CacheManager cachesA = caches(registryA);
+        CacheManager cachesB = caches(registryB);
+        ChatStreamer a = streamer(cachesA, callsA, registryA);
+        ChatStreamer b = streamer(cachesB, callsB, registryB)) {
+      for (int i = 0; i < 20; i++) {
+        ChatRequest question =
+            ChatRequest.of("sim", List.of(ChatMessage.user("question " + i)))
+                .withOptions(ChatOptions.builder().temperature(0).build());
+        ChunkStream first = a.stream(question);
+        first.subscribe(RecordingSubscriber.unbounded());
+        assertThat(first.summary().join().cached()).isFalse();
+        // No pause: B asks the moment A's summary is in.
+        ChunkStream second = b.stream(question);
+        second.subscribe(RecordingSubscriber.unbounded());
+        assertThat(second.summary().join().cached()).as("question %d", i).isTrue();
+      }
+      assertThat(callsA).hasValue(20);
       assertThat(callsB).hasValue(0);
     }
   }

@@ -50,6 +50,7 @@ class ResponseCacheTest {
     return ChatStreamer.builder()
         .model(counting)
         .scheduler(scheduler)
+        .executor(Runnable::run) // timed flushes on the fake timer's thread: deterministic
         .ticker(scheduler.ticker())
         .meterRegistry(registry)
         .cache(cache)
@@ -174,7 +175,7 @@ class ResponseCacheTest {
   void key_coversModelSystemPromptMessagesOptionsAndTools() {
     ResponseCache cache = ResponseCache.builder(store).build();
     String base = cache.key(ask("q", T0));
-    assertThat(cache.key(ask("q", T0))).isEqualTo(base).startsWith("alchemist:ai:response:");
+    assertThat(cache.key(ask("q", T0))).isEqualTo(base);
     assertThat(cache.key(ask("q2", T0))).isNotEqualTo(base);
     assertThat(
             cache.key(
@@ -225,5 +226,85 @@ class ResponseCacheTest {
                   .count())
           .isEqualTo(2);
     }
+  }
+
+  /** A store whose writes land when the test says so, like the round trip of a remote store. */
+  private static final class SlowWrites implements ResponseStore {
+    private final ResponseStore inner;
+    final List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SlowWrites(ResponseStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public CompletableFuture<Optional<CachedResponse>> get(String key) {
+      keys.add(key);
+      return inner.get(key);
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, CachedResponse response, Duration ttl) {
+      keys.add(key);
+      CompletableFuture<Void> landed = new CompletableFuture<>();
+      pending.add(() -> inner.put(key, response, ttl).thenRun(() -> landed.complete(null)));
+      return landed;
+    }
+
+    void land() {
+      pending.forEach(Runnable::run);
+      pending.clear();
+    }
+  }
+
+  @Test
+  void identicalRequest_afterTheAnswerBeforeItsWriteLands_sharesTheFirstCall_andTheSummaryWaits() {
+    SlowWrites slow = new SlowWrites(store);
+    try (ChatStreamer chat =
+        streamer(SimulatedChatModel.builder(), ResponseCache.builder(slow).build())) {
+      ChunkStream first = chat.stream(ask("q", T0));
+      RecordingSubscriber a = run(first);
+      assertThat(a.completed).isTrue();
+      // The answer is complete, its write has not landed yet: the summary waits for the write.
+      assertThat(first.summary()).isNotDone();
+
+      // Meanwhile an identical request joins the first call.
+      ChunkStream second = chat.stream(ask("q", T0));
+      RecordingSubscriber b = run(second);
+      assertThat(b.completed).isTrue();
+      assertThat(b.text()).isEqualTo(a.text()).isNotEmpty();
+      assertThat(calls).hasValue(1);
+      assertThat(chat.inFlight()).isEqualTo(1);
+
+      // Once the write has landed, the summaries complete, the single-flight entry is gone and
+      // the store answers.
+      slow.land();
+      assertThat(first.summary()).isCompleted();
+      assertThat(first.summary().join().cached()).isFalse();
+      assertThat(second.summary()).isCompleted();
+      assertThat(chat.inFlight()).isZero();
+      ChunkStream third = chat.stream(ask("q", T0));
+      RecordingSubscriber c = run(third);
+      assertThat(c.items).isEqualTo(a.items);
+      assertThat(third.summary().join().cached()).isTrue();
+      assertThat(calls).hasValue(1);
+    }
+  }
+
+  @Test
+  void storeKey_isTheRequestDigestAlone_withoutANamespaceOfItsOwn() {
+    SlowWrites recording = new SlowWrites(store);
+    ResponseCache cache = ResponseCache.builder(recording).build();
+    try (ChatStreamer chat = streamer(SimulatedChatModel.builder(), cache)) {
+      run(chat.stream(ask("q", T0)));
+      recording.land();
+    }
+    String key = cache.key(ask("q", T0));
+    assertThat(key).matches("[0-9a-f]{64}");
+    assertThat(recording.keys).containsExactly(key, key); // the lookup, then the write
+    assertThat(store.get(key).join()).isPresent();
+    assertThat(ResponseCache.builder(store).keyPrefix("app:").build().key(ask("q", T0)))
+        .isEqualTo("app:" + key);
   }
 }

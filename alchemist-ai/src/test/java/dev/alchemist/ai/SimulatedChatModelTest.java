@@ -121,6 +121,7 @@ class SimulatedChatModelTest {
         ChatStreamer.builder()
             .model(sim().newlineEvery(0).build())
             .scheduler(scheduler)
+            .executor(Runnable::run) // timed flushes on the fake timer's thread: deterministic
             .ticker(scheduler.ticker())
             .meterRegistry(registry)
             .build()) {

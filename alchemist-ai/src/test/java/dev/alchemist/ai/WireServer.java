@@ -25,9 +25,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class WireServer implements AutoCloseable {
   /** One step of a response body. */
-  sealed interface Step permits Write, Pause, Disconnect, DripUntilGone {}
+  sealed interface Step permits Write, Bytes, Pause, Disconnect, DripUntilGone, HoldOpen {}
 
   record Write(String text) implements Step {}
+
+  /** Writes these exact bytes (a byte order mark, a split UTF-8 sequence). */
+  record Bytes(byte[] bytes) implements Step {}
+
+  /**
+   * Keeps the connection open without writing, as a server does that sends its end marker but not
+   * the end of the body; ends when the server is closed (or after a minute).
+   */
+  record HoldOpen() implements Step {}
 
   record Pause(Duration duration) implements Step {}
 
@@ -46,6 +55,11 @@ final class WireServer implements AutoCloseable {
   private final BlockingQueue<Response> script = new LinkedBlockingQueue<>();
   final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   final CountDownLatch clientGone = new CountDownLatch(1);
+
+  /** Counted down when a response reaches a {@link HoldOpen} step. */
+  final CountDownLatch held = new CountDownLatch(1);
+
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   WireServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -127,6 +141,12 @@ final class WireServer implements AutoCloseable {
         if (step instanceof Write w) {
           out.write(w.text().getBytes(StandardCharsets.UTF_8));
           out.flush();
+        } else if (step instanceof Bytes b) {
+          out.write(b.bytes());
+          out.flush();
+        } else if (step instanceof HoldOpen) {
+          held.countDown();
+          closed.await(1, TimeUnit.MINUTES);
         } else if (step instanceof Pause p) {
           Thread.sleep(p.duration().toMillis());
         } else if (step instanceof Disconnect) {
@@ -154,6 +174,7 @@ final class WireServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
     executor.shutdownNow();
   }

@@ -123,10 +123,15 @@ public final class CachingTokenStream implements TokenStream {
         });
   }
 
-  /** Stores a complete, untruncated, fresh answer; a failed write is logged once. */
-  public void store(StreamSummary s, java.util.List<String> tokens) {
+  /**
+   * Stores a complete, untruncated, fresh answer; a failed write is logged once.
+   *
+   * @return completes (never exceptionally) when the write has landed or failed, at once when there
+   *     is nothing to store
+   */
+  public CompletableFuture<Void> store(StreamSummary s, java.util.List<String> tokens) {
     if (replayed || s.cached() || s.truncated()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     CachedResponse response =
         new CachedResponse(
@@ -137,7 +142,7 @@ public final class CachingTokenStream implements TokenStream {
     } catch (RuntimeException e) {
       put = CompletableFuture.failedFuture(e);
     }
-    put.whenComplete(
+    return put.handle(
         (v, e) -> {
           if (e != null) {
             storeErrors.increment();
@@ -145,6 +150,7 @@ public final class CachingTokenStream implements TokenStream {
               LOG.warn("response store write failed; the answer is not cached", e);
             }
           }
+          return null;
         });
   }
 }

@@ -182,6 +182,19 @@ final class Chunker implements Flow.Subscription {
     if (rearm > 0) {
       armTimer(rearm);
     } else {
+      drainOnExecutor();
+    }
+  }
+
+  /**
+   * A flush timer runs on the timer shared by every stream in the JVM; the chunk it releases is
+   * delivered on the stream's executor, so a subscriber that blocks in {@code onNext} delays only
+   * itself. An executor that rejects the task gets the delivery run here rather than lost.
+   */
+  private void drainOnExecutor() {
+    try {
+      hub.executor.execute(this::drain);
+    } catch (RejectedExecutionException e) {
       drain();
     }
   }

@@ -161,6 +161,20 @@ public final class HttpChatClient implements ChatModel {
     return !ollama;
   }
 
+  /**
+   * Whether a 200 response with this {@code Content-Type} is read as the provider's stream: for SSE
+   * the media type must be {@code text/event-stream}, compared case-insensitively and without its
+   * parameters (RFC 9110, 8.3.1); NDJSON and a missing header are read as they come.
+   */
+  boolean readableContentType(String contentType) {
+    if (!expectsSse() || contentType.isEmpty()) {
+      return true;
+    }
+    int semicolon = contentType.indexOf(';');
+    String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return mediaType.strip().equalsIgnoreCase("text/event-stream");
+  }
+
   void opened(HttpTokenStream s) {
     open.add(s);
   }

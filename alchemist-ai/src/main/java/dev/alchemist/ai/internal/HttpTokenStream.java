@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * subscription (which closes the connection) or the pending exchange.
  */
 final class HttpTokenStream extends AbstractTokenStream {
+  /** How long the rest of a body is read after the end marker before the exchange is closed. */
+  static final long END_OF_BODY_WAIT_MILLIS = 1_000;
+
   private final HttpChatClient client;
   private final ChatRequest request;
   private final byte[] body;
@@ -123,7 +127,8 @@ final class HttpTokenStream extends AbstractTokenStream {
     private final AtomicBoolean pulling = new AtomicBoolean();
     private volatile Flow.@Nullable Subscription upstream;
     private volatile @Nullable CompletableFuture<HttpResponse<Void>> exchange;
-    private boolean sawDone;
+    private volatile boolean sawDone;
+    private volatile @Nullable ScheduledFuture<?> endOfBodyWait;
 
     Attempt(int number) {
       this.number = number;
@@ -148,7 +153,7 @@ final class HttpTokenStream extends AbstractTokenStream {
       if (info.statusCode() == 200) {
         firstByte();
         String type = info.headers().firstValue("content-type").orElse("");
-        if (client.expectsSse() && !type.isEmpty() && !type.contains("event-stream")) {
+        if (!client.readableContentType(type)) {
           return HttpResponse.BodySubscribers.mapping(
               HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
               text -> {
@@ -223,13 +228,17 @@ final class HttpTokenStream extends AbstractTokenStream {
       }
       try {
         for (ByteBuffer b : buffers) {
-          if (aborted.get()) {
-            return;
+          if (aborted.get() || sawDone) {
+            break;
           }
           decoder.feed(b);
         }
       } catch (AiException e) {
         attemptFailed(this, e);
+        return;
+      }
+      if (sawDone) {
+        pull(); // the answer is whole: read (and discard) on to the end of the body
         return;
       }
       // Ask for more bytes only if every token found so far has been taken and more are wanted.
@@ -238,7 +247,8 @@ final class HttpTokenStream extends AbstractTokenStream {
 
     @Override
     public void onError(Throwable throwable) {
-      if (aborted.get()) {
+      cancelEndOfBodyWait();
+      if (aborted.get() || sawDone) {
         return;
       }
       attemptFailed(
@@ -256,8 +266,9 @@ final class HttpTokenStream extends AbstractTokenStream {
 
     @Override
     public void onComplete() {
-      if (aborted.get()) {
-        return;
+      cancelEndOfBodyWait();
+      if (aborted.get() || sawDone) {
+        return; // after the end marker the stream is already complete
       }
       try {
         decoder.finish();
@@ -265,9 +276,8 @@ final class HttpTokenStream extends AbstractTokenStream {
         attemptFailed(this, e);
         return;
       }
-      if (sawDone) {
-        complete();
-      } else {
+      // finish() reads an unterminated last NDJSON line, which may be the end marker.
+      if (!sawDone) {
         attemptFailed(
             this,
             new AiException(
@@ -290,23 +300,52 @@ final class HttpTokenStream extends AbstractTokenStream {
 
     @Override
     public void finishReason(String reason) {
-      finishReason = reason;
+      if (!sawDone) {
+        finishReason = reason;
+      }
     }
 
     @Override
     public void usage(long prompt, long completion) {
-      promptTokens = prompt;
-      completionTokens = completion;
+      if (!sawDone) {
+        promptTokens = prompt;
+        completionTokens = completion;
+      }
     }
 
     @Override
     public void loadDuration(long nanos) {
-      loadDuration = Duration.ofNanos(nanos);
+      if (!sawDone) {
+        loadDuration = Duration.ofNanos(nanos);
+      }
     }
 
+    /**
+     * The end marker completes the stream at once, whether or not the body ends: servers may keep
+     * the connection open after it. The rest of the body is still read, so that a body ending right
+     * after the marker leaves its connection reusable, but for {@link #END_OF_BODY_WAIT_MILLIS} at
+     * most; then the exchange is closed.
+     */
     @Override
     public void done() {
+      if (sawDone || current != this || aborted.get()) {
+        return;
+      }
       sawDone = true;
+      complete();
+      try {
+        endOfBodyWait =
+            scheduler.schedule(this::abort, END_OF_BODY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        abort();
+      }
+    }
+
+    private void cancelEndOfBodyWait() {
+      ScheduledFuture<?> w = endOfBodyWait;
+      if (w != null) {
+        w.cancel(false);
+      }
     }
 
     @Override

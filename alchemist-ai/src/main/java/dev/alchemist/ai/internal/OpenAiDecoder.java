@@ -28,7 +28,9 @@ final class OpenAiDecoder extends WireDecoder implements SseParser.EventSink {
   @Override
   public void finish() {
     lines.finish();
-    sse.finish();
+    if (sse.finish()) {
+      listener.skipped("incomplete last SSE event (no blank line before the end of the body)");
+    }
   }
 
   @Override

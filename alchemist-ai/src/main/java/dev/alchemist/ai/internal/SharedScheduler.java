@@ -1,17 +1,48 @@
 package dev.alchemist.ai.internal;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default timer of the AI module: one daemon thread for every stream's timeouts, retry delays,
- * chunk flushes and simulated tokens in the JVM, created on first use. Tasks on it are short.
+ * chunk flush timers and simulated tokens in the JVM, created on first use. Tasks on it are short;
+ * a subscriber's code never runs on it except through the simulated model (see {@link
+ * #delivery()}).
  */
 public final class SharedScheduler {
   private SharedScheduler() {}
 
   public static ScheduledExecutorService get() {
     return Holder.TIMER;
+  }
+
+  /**
+   * The default executor for chunks released by a flush timer: a cached pool of daemon threads
+   * (idle ones end after a minute), like the JDK {@code HttpClient}'s default executor. A
+   * subscriber that blocks in {@code onNext} holds one of its threads, never the shared timer, so
+   * it cannot delay another stream's flushes.
+   */
+  public static Executor delivery() {
+    return DeliveryHolder.POOL;
+  }
+
+  private static final class DeliveryHolder {
+    static final Executor POOL =
+        Executors.newCachedThreadPool(
+            new ThreadFactory() {
+              private final AtomicInteger count = new AtomicInteger();
+
+              @Override
+              public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "alchemist-ai-delivery-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              }
+            });
   }
 
   private static final class Holder {

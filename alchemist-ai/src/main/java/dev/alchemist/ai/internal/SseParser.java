@@ -1,5 +1,7 @@
 package dev.alchemist.ai.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -8,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  * An incremental Server-Sent Events parser (the WHATWG event-stream rules): {@code data} lines of
  * one event are joined with {@code \n}, a blank line dispatches, lines starting with {@code :} are
  * comments, {@code event} names the event, {@code id} and {@code retry} are ignored, unknown fields
- * are ignored. One leading space after the colon is dropped. Not thread-safe: one per stream.
+ * are ignored. One leading space after the colon is dropped; a line without a colon is a field with
+ * an empty value; at the end of the input an event without its blank line is discarded. Lines come
+ * from a {@link LineSplitter}, which also drops a leading byte order mark. Not thread-safe: one per
+ * stream.
  */
 public final class SseParser implements LineSplitter.LineSink {
   /** Receives each dispatched event. The data slice is valid during the call only. */
@@ -73,13 +78,23 @@ public final class SseParser implements LineSplitter.LineSink {
         appendData(bytes[i]);
       }
     } else if (is(EVENT, bytes, offset, nameEnd)) {
-      event = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+      // An empty type means the default, as if the field were absent.
+      event = valueLength == 0 ? null : new String(bytes, valueStart, valueLength, UTF_8);
     }
   }
 
-  /** Ends the input: an event still missing its blank line is dispatched. */
-  public void finish() {
-    dispatch();
+  /**
+   * Ends the input. An event still missing its blank line is discarded, as the event-stream rules
+   * require (a body cut inside an event is not a whole event).
+   *
+   * @return whether an incomplete event was discarded
+   */
+  public boolean finish() {
+    boolean incomplete = hasData;
+    hasData = false;
+    dataLength = 0;
+    event = null;
+    return incomplete;
   }
 
   private void dispatch() {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private final TokenStream upstream;
   private final ChunkPolicy policy;
   final ScheduledExecutorService scheduler;
+  final Executor executor;
   final Ticker ticker;
   private final ChunkMetrics.Meters meters;
   private final AiListener listener;
@@ -75,8 +77,10 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       ChunkMetrics.Meters meters,
       AiListener listener,
       boolean record,
-      java.util.function.BooleanSupplier cached) {
+      java.util.function.BooleanSupplier cached,
+      Executor executor) {
     this.upstream = upstream;
+    this.executor = executor;
     this.policy = policy;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -157,9 +161,31 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     }
   }
 
+  /** Starts the model call if nobody has yet, so that waiting for the summary cannot hang. */
   @Override
   public CompletableFuture<StreamSummary> summary() {
+    boolean connect;
+    lock.lock();
+    try {
+      connect = !connected && !done;
+      connected = true;
+    } finally {
+      lock.unlock();
+    }
+    if (connect) {
+      connect();
+    }
     return summary;
+  }
+
+  /** The summary without starting the call: for bookkeeping that must not start it. */
+  public CompletableFuture<StreamSummary> result() {
+    return summary;
+  }
+
+  private void connect() {
+    connectNanos = ticker.read();
+    upstream.subscribe(this);
   }
 
   @Override
@@ -208,8 +234,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       c.kick();
     }
     if (connect) {
-      connectNanos = ticker.read();
-      upstream.subscribe(this);
+      connect();
     } else if (!ended && c.hasRoom()) {
       // A newcomer with room may be the only one: ask on its behalf.
       pull();
@@ -359,7 +384,10 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     for (Chunker c : targets) {
       room |= c.onToken(token, now);
     }
-    if (room) {
+    // With no subscriber yet (summary() started the call), nobody's buffer bounds the call: read
+    // on,
+    // so that the summary completes; what a late subscriber gets is bounded by the replay copy.
+    if (room || targets.length == 0) {
       pull();
     }
   }

@@ -1,6 +1,7 @@
 package dev.alchemist.ai.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.alchemist.ai.AiException;
 import dev.alchemist.ai.AiListener;
@@ -9,6 +10,12 @@ import dev.alchemist.core.flow.FakeScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ChunkerTest {
@@ -17,15 +24,20 @@ class ChunkerTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private StreamHub hub(ChunkPolicy policy) {
+    return hub(model, policy, Runnable::run);
+  }
+
+  private StreamHub hub(ManualTokenStream upstream, ChunkPolicy policy, Executor executor) {
     return new StreamHub(
-        model,
+        upstream,
         policy,
         scheduler,
         scheduler.ticker(),
         new ChunkMetrics(registry).of("manual", "m"),
         AiListener.NONE,
         true,
-        () -> false);
+        () -> false,
+        executor);
   }
 
   @Test
@@ -316,5 +328,66 @@ class ChunkerTest {
   @Test
   void multibyteText_isCountedInUtf8Bytes() {
     assertThat(Utf8.length("aé日🙂")).isEqualTo(1 + 2 + 3 + 4);
+  }
+
+  @Test
+  void timerFlush_ofOneStream_isNotHeldUpByAnotherStreamsBlockedSubscriber() throws Exception {
+    ExecutorService delivery = Executors.newCachedThreadPool();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    ManualTokenStream slowModel = new ManualTokenStream(scheduler);
+    ManualTokenStream fastModel = new ManualTokenStream(scheduler);
+    Thread timer = null;
+    try {
+      StreamHub slow = hub(slowModel, ChunkPolicy.DEFAULTS, delivery);
+      StreamHub fast = hub(fastModel, ChunkPolicy.DEFAULTS, delivery);
+      // Blocks in onNext on every chunk after the first (the first is delivered on push).
+      Flow.Subscriber<String> stuck =
+          new Flow.Subscriber<>() {
+            private int seen;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+              s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(String chunk) {
+              if (seen++ > 0) {
+                blocked.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onComplete() {}
+          };
+      slow.subscribe(stuck);
+      RecordingSubscriber live = RecordingSubscriber.unbounded();
+      fast.subscribe(live);
+      slowModel.push("a", "b"); // "b" waits for the slow stream's flush timer, due at 50 ms
+      scheduler.advance(Duration.ofMillis(10));
+      fastModel.push("x", "y"); // "y" waits for the live stream's timer, due at 60 ms
+
+      // The shared timer runs both flushes; the slow stream's subscriber blocks in the first.
+      timer = new Thread(() -> scheduler.advance(Duration.ofMillis(100)), "fake-ai-timer");
+      timer.start();
+      assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> live.items.size() == 2);
+      assertThat(live.items).containsExactly("x", "y");
+    } finally {
+      release.countDown();
+      if (timer != null) {
+        timer.join(10_000);
+      }
+      delivery.shutdownNow();
+    }
   }
 }

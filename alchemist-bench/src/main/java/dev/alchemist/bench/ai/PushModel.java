@@ -4,6 +4,7 @@ import dev.alchemist.ai.ChatModel;
 import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.StreamSummary;
 import dev.alchemist.ai.TokenStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -26,6 +27,7 @@ final class PushModel implements ChatModel {
   public void close() {}
 
   static final class PushStream implements TokenStream, Flow.Subscription {
+    private static final Duration ZERO = Duration.ZERO;
     private final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
     Flow.Subscriber<? super String> subscriber;
 
@@ -42,6 +44,13 @@ final class PushModel implements ChatModel {
 
     void push(String token) {
       subscriber.onNext(token);
+    }
+
+    /** Ends the stream normally, as a model's last event does. */
+    void complete(long tokens) {
+      summary.complete(
+          new StreamSummary("push", "bench", "stop", tokens, -1, -1, ZERO, ZERO, null, false));
+      subscriber.onComplete();
     }
 
     @Override

@@ -47,6 +47,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LoadScenario {
 
+  /**
+   * The share of the guide's 500 ms first-token budget the SDK may take on top of the model: a
+   * tenth, leaving the rest to the model.
+   */
+  static final int SDK_FIRST_TOKEN_BUDGET_MILLIS = 50;
+
   private LoadScenario() {}
 
   public static void main(String[] args) throws Exception {
@@ -210,18 +216,46 @@ public final class LoadScenario {
                 ms(r.operations().get("dialog.persist").p99Millis()),
                 ms(r.operations().get("dialog.history").p99Millis())),
             api.p99Millis() < 100);
-    all &=
-        add(
-            rows,
-            "first-token p99",
-            "< 500 ms",
-            String.format(
-                Locale.ROOT,
-                "%s ms (simulated model: first token after %d ms; first chunk p99 %s ms)",
-                ms(firstToken.p99Millis()),
-                o.firstTokenLatency().toMillis(),
-                ms(r.firstChunk().p99Millis())),
-            firstToken.p99Millis() < 500);
+    boolean simulated = o.openAiBaseUrl() == null && o.ollamaUrl() == null;
+    if (simulated) {
+      // The simulated model's own first-token delay is a constant, so a quantile of the first
+      // chunk minus it is the same quantile of what the SDK adds: the shared timer's lateness under
+      // load, the stream set-up and the chunk's delivery to the dashboard subscriber.
+      double model = o.firstTokenLatency().toNanos() / 1e6;
+      double addedP99 = r.firstChunk().p99Millis() - model;
+      all &=
+          add(
+              rows,
+              "first-token p99, added by the SDK",
+              "< " + SDK_FIRST_TOKEN_BUDGET_MILLIS + " ms",
+              String.format(
+                  Locale.ROOT,
+                  "%s ms: first chunk to the dashboard p99 %s ms minus the simulated"
+                      + " model's %s ms to its first token (histogram buckets near it are about 20"
+                      + " ms wide); raw first token p99 %s ms, %,d streams",
+                  ms(Math.max(0, addedP99)),
+                  ms(r.firstChunk().p99Millis()),
+                  ms(model),
+                  ms(firstToken.p99Millis()),
+                  r.firstChunk().count()),
+              addedP99 < SDK_FIRST_TOKEN_BUDGET_MILLIS);
+    }
+    String rawFirstToken =
+        String.format(
+            Locale.ROOT,
+            "%s ms (%s; first chunk p99 %s ms)",
+            ms(firstToken.p99Millis()),
+            simulated
+                ? "the simulated model's own "
+                    + o.firstTokenLatency().toMillis()
+                    + " ms included, so it is reported, not graded"
+                : "a real model",
+            ms(r.firstChunk().p99Millis()));
+    if (simulated) {
+      rows.add(new String[] {"first-token p99, raw", "< 500 ms", rawFirstToken, "report"});
+    } else {
+      all &= add(rows, "first-token p99", "< 500 ms", rawFirstToken, firstToken.p99Millis() < 500);
+    }
     all &=
         add(
             rows,
