@@ -253,18 +253,28 @@ public interface CacheManager extends AutoCloseable {
       return new DefaultCacheManager(settings);
     }
 
+    private static final String EXPECTED_URI =
+        "expected redis://host:port, redis://:password@host:port/database or rediss://host:port"
+            + " (TLS)";
+
     private static String checkUri(String uri) {
       Checks.notBlank("uri", uri);
+      // Never echo the URI as given: it may hold a password.
+      String shown = CacheManagerSettings.redact(uri);
+      if (!uri.contains("://")) {
+        throw new IllegalArgumentException(
+            "redis uri " + shown + " has no scheme; " + EXPECTED_URI);
+      }
       try {
         RedisURI.create(uri);
       } catch (RuntimeException e) {
-        // Never echo the URI: it may hold a password.
         throw new IllegalArgumentException(
             "redis uri "
-                + CacheManagerSettings.redact(uri)
+                + shown
                 + " is malformed ("
                 + e.getClass().getSimpleName()
-                + ")");
+                + "); "
+                + EXPECTED_URI);
       }
       return uri;
     }

@@ -79,19 +79,29 @@ public record CacheManagerSettings(
     return out.toString();
   }
 
+  /**
+   * The URI as {@code scheme://host:port}; one that does not parse is shown as given with anything
+   * before an {@code @} (user and password) replaced by {@code ***}.
+   */
   static String redact(String uri) {
     try {
       URI parsed = new URI(uri);
-      if (parsed.getHost() == null) {
-        return "<unparsable uri>";
+      if (parsed.getHost() != null) {
+        return parsed.getScheme()
+            + "://"
+            + parsed.getHost()
+            + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort());
       }
-      return parsed.getScheme()
-          + "://"
-          + parsed.getHost()
-          + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort());
     } catch (java.net.URISyntaxException e) {
-      return "<unparsable uri>";
+      // shown by hand below
     }
+    int at = uri.lastIndexOf('@');
+    if (at < 0) {
+      return "'" + uri + "'";
+    }
+    int scheme = uri.indexOf("://");
+    String head = scheme >= 0 && scheme < at ? uri.substring(0, scheme + 3) : "";
+    return "'" + head + "***@" + uri.substring(at + 1) + "'";
   }
 
   /** Everything but secrets: addresses are shown without user info. */
