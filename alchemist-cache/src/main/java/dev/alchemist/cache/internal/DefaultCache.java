@@ -564,7 +564,14 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       metrics.stored.increment();
       near.fill(key, kept, expiresAt, seen.epoch());
       // It replaced what others may hold (a refresh replaces a value): tell them.
-      bus.publishKey(name, encoded).whenComplete(this::publishFailed);
+      bus.publishKey(name, encoded)
+          .whenComplete(
+              (ok, error) -> {
+                if (error != null) {
+                  publishFailed(ok, error);
+                  fences.rememberMessage(redisKey, encoded);
+                }
+              });
     }
     return kept;
   }
@@ -609,7 +616,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
             (ok, error) -> {
               if (error != null) {
                 publishFailed(ok, error);
-                fences.remember(redisKey, encoded);
+                fences.rememberMessage(redisKey, encoded);
               }
             });
   }

@@ -44,7 +44,8 @@ final class Fences {
   private volatile boolean regionPending;
   private volatile long retryMillis = FIRST_RETRY_MILLIS;
 
-  private record Pending(String encodedKey, long sequence) {}
+  /** {@code tombstone} false: the value in Redis is right, only the message is owed. */
+  private record Pending(String encodedKey, long sequence, boolean tombstone) {}
 
   /**
    * @param tombstoneMillis how long a tombstone lives: at least as long as any value it replaces
@@ -71,7 +72,11 @@ final class Fences {
 
   /** Whether an invalidation of this key is still on its way to Redis: read it as a miss. */
   boolean isPending(String redisKey) {
-    return regionPending || (!pending.isEmpty() && pending.containsKey(redisKey));
+    if (regionPending) {
+      return true;
+    }
+    Pending p = pending.isEmpty() ? null : pending.get(redisKey);
+    return p != null && p.tombstone();
   }
 
   /** Writes the tombstone and, in pub/sub mode, tells the other instances. */
@@ -84,11 +89,22 @@ final class Fences {
 
   /** An invalidation of this key did not reach Redis: keep it until a retry gets through. */
   void remember(String redisKey, String encodedKey) {
+    add(redisKey, encodedKey, true);
+  }
+
+  /** A put landed but its message to the other instances did not: owe them the message. */
+  void rememberMessage(String redisKey, String encodedKey) {
+    add(redisKey, encodedKey, false);
+  }
+
+  private void add(String redisKey, String encodedKey, boolean tombstone) {
     if (pending.size() >= MAX_PENDING) {
       regionPending = true;
       pending.clear();
     } else if (!regionPending) {
-      pending.put(redisKey, new Pending(encodedKey, sequence.incrementAndGet()));
+      Pending next = new Pending(encodedKey, sequence.incrementAndGet(), tombstone);
+      // A tombstone owed stays owed when a message is added for the same key.
+      pending.merge(redisKey, next, (old, add) -> old.tombstone() && !add.tombstone() ? old : add);
     }
     schedule();
   }
@@ -109,8 +125,12 @@ final class Fences {
         regionPending = false;
       }
       for (Map.Entry<String, Pending> e : pending.entrySet()) {
-        await(send(e.getKey(), e.getValue().encodedKey()));
-        pending.remove(e.getKey(), e.getValue());
+        Pending p = e.getValue();
+        await(
+            p.tombstone()
+                ? send(e.getKey(), p.encodedKey())
+                : bus.publishKey(cache, p.encodedKey()));
+        pending.remove(e.getKey(), p);
       }
       return true;
     } catch (RuntimeException e) {
