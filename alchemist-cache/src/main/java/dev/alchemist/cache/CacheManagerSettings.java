@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param circuitFailureThreshold consecutive failures that open the circuit
  * @param circuitOpenDuration how long the circuit stays open before a probe
  * @param executor decodes values of async reads, applies invalidations, runs refresh-ahead loads;
- *     null means {@link java.util.concurrent.ForkJoinPool#commonPool()}
+ *     null means a pool the manager owns and shuts down on close
  * @param clock wall time for entry expiry (shared across instances, so use real time in production)
  * @param ticker monotonic time for the near cache and the circuit breaker
  * @param sslOptions Lettuce TLS options (trust store, key store); TLS itself is turned on by a

@@ -204,6 +204,34 @@ class CoherenceIT {
     }
   }
 
+  // ------------------------------------------------------------ put speed without losing coherence
+
+  @Test
+  void put_singleRedis_sendsOnlyItsSet_yetNearCachesElsewhereSeeIt() {
+    try (PrivateServer server = PrivateServer.redis();
+        ServerControl control = new ServerControl(server)) {
+      // B caches the region near; A writes it without a near cache of its own
+      Cache<String, Profile> b = open(server.uri()).cache(NEAR, String.class, Profile.class);
+      Cache<String, Profile> a =
+          open(server.uri())
+              .cache(NEAR.toBuilder().noNearCache().build(), String.class, Profile.class);
+      a.put("k", OLD);
+      awaitBoth(b, "k", OLD);
+      control.sync().configResetstat();
+
+      for (int i = 0; i < 50; i++) {
+        a.put("k" + i, OLD);
+      }
+      a.put("k", NEW);
+      await().atMost(Duration.ofSeconds(5)).until(() -> NEW.equals(b.get("k")));
+      a.invalidate("k");
+      await().atMost(Duration.ofSeconds(5)).until(() -> b.get("k") == null);
+
+      String stats = control.sync().info("commandstats");
+      assertThat(stats).as("PUBLISH calls").doesNotContain("cmdstat_publish:");
+    }
+  }
+
   // ------------------------------------------------------------ item: two quick disconnects
 
   @Test

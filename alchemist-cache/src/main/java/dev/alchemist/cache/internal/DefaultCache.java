@@ -6,7 +6,6 @@ import dev.alchemist.cache.CacheListener;
 import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.codec.Codec;
-import dev.alchemist.core.codec.CodecException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,12 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -49,13 +46,8 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultCache.class);
 
-  /** Stands for a remembered null in the near cache and in flights. */
-  private static final Object NULL = new Object();
-
-  /** A store operation did not complete. */
-  private static final Object FAILED = new Object();
-
-  private record Found(Object value, long expiresAtMillis) {}
+  private static final Object NULL = RegionEntries.NULL;
+  private static final Object FAILED = RegionEntries.FAILED;
 
   /** What a load read from the store before running the loader: the bytes its write expects. */
   private record Seen(byte @Nullable [] bytes, long epoch, long generation) {}
@@ -71,7 +63,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   private final String regionPrefix;
   private final String leasePrefix;
   private final KeyCodec<K> keys;
-  private final Codec<V> codec;
   private final Store store;
   private final InvalidationBus bus;
   private final Clock clock;
@@ -84,13 +75,13 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   private final long refreshAheadMillis;
   private final NearCache<K> near;
   private final Fences fences;
+  private final RegionEntries<V> io;
 
   /** Bumped by invalidateAll(): a load that overlaps one does not write. */
   private final AtomicLong generation = new AtomicLong();
 
   private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
   private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
-  private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
   private final AtomicLong leaseTokens = new AtomicLong();
   private final String instanceTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
@@ -107,7 +98,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     this.regionPrefix = CacheKeys.regionPrefix(keyPrefix, policy);
     this.leasePrefix = keyPrefix + ":" + name + ":lease:v" + policy.keyVersion() + ":";
     this.keys = KeyCodec.forType(keyType);
-    this.codec = codec;
     this.store = store;
     this.bus = bus;
     this.clock = runtime.clock();
@@ -119,6 +109,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     this.jitterMillis = policy.ttlJitter().toMillis();
     this.refreshAheadMillis = policy.refreshAhead().toMillis();
     this.near = new NearCache<>(policy, runtime, bus);
+    this.io = new RegionEntries<>(policy, codec, store, metrics, listener, awaitMillis);
     // A tombstone outlives any value written before it (ttl + jitter), so none can come back.
     this.fences =
         new Fences(
@@ -128,7 +119,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
             bus,
             runtime,
             ttlMillis + jitterMillis,
-            e -> storeFailure("invalidate_retry", e));
+            e -> io.storeFailure("invalidate_retry", e));
   }
 
   @Override
@@ -155,7 +146,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     if (hit != null) {
       return unwrap(hit.value());
     }
-    Found found = readStore(key);
+    RegionEntries.Found found = readStore(key);
     return found == null ? null : unwrap(found.value());
   }
 
@@ -182,12 +173,12 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
         () -> {},
         (bytes, error) -> {
           if (error != null) {
-            storeFailure("get", error);
+            io.storeFailure("get", error);
             metrics.misses.increment();
             result.complete(null);
             return;
           }
-          Found found = usable(bytes == null ? null : decode(redisKey, bytes));
+          RegionEntries.Found found = io.usable(bytes == null ? null : io.decode(redisKey, bytes));
           if (found == null) {
             metrics.misses.increment();
             result.complete(null);
@@ -260,7 +251,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     for (int i = 0; i < missing.size(); i++) {
       epochsBefore[i] = near.epoch(missing.get(i));
     }
-    Object answer = await(store.getAll(redisKeys), "getAll");
+    Object answer = io.await(store.getAll(redisKeys), "getAll");
     if (answer == FAILED) {
       metrics.misses.increment(missing.size());
       return found;
@@ -269,7 +260,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     List<byte @Nullable []> values = (List<byte @Nullable []>) answer;
     for (int i = 0; i < missing.size(); i++) {
       byte[] bytes = values.get(i);
-      Found entry = bytes == null ? null : decode(redisKeys.get(i), bytes);
+      RegionEntries.Found entry = bytes == null ? null : io.decode(redisKeys.get(i), bytes);
       if (entry == null) {
         metrics.misses.increment();
         continue;
@@ -293,9 +284,9 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     String encoded = keys.encode(key);
     long ttl = jitteredTtl();
     long expiresAt = clock.millis() + ttl;
-    byte[] bytes = encode(value, expiresAt);
+    byte[] bytes = io.encode(value, expiresAt);
     long writeEpoch = near.beginWrite(key);
-    Object answer = await(store.set(regionPrefix + encoded, bytes, ttl), "put");
+    Object answer = io.await(store.set(regionPrefix + encoded, bytes, ttl), "put");
     afterPut(key, encoded, value, expiresAt, writeEpoch, answer != FAILED);
   }
 
@@ -306,7 +297,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     String encoded = keys.encode(key);
     long ttl = jitteredTtl();
     long expiresAt = clock.millis() + ttl;
-    byte[] bytes = encode(value, expiresAt);
+    byte[] bytes = io.encode(value, expiresAt);
     long writeEpoch = near.beginWrite(key);
     CompletableFuture<Void> result = new CompletableFuture<>();
     onExecutor(
@@ -320,7 +311,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
         },
         (ok, error) -> {
           if (error != null) {
-            storeFailure("put", error);
+            io.storeFailure("put", error);
           }
           afterPut(key, encoded, value, expiresAt, writeEpoch, error == null);
           result.complete(null);
@@ -352,7 +343,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       redisKeys.add(regionPrefix + encoded);
       ttls[i] = jitteredTtl();
       expiries[i] = now + ttls[i];
-      payloads.add(encode(value, expiries[i]));
+      payloads.add(io.encode(value, expiries[i]));
     }
     if (n == 0) {
       return;
@@ -361,7 +352,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     for (int i = 0; i < n; i++) {
       writeEpochs[i] = near.beginWrite(keyList.get(i));
     }
-    boolean ok = await(store.setAll(redisKeys, payloads, ttls), "putAll") != FAILED;
+    boolean ok = io.await(store.setAll(redisKeys, payloads, ttls), "putAll") != FAILED;
     for (int i = 0; i < n; i++) {
       afterPut(
           keyList.get(i), encodedKeys.get(i), valueList.get(i), expiries[i], writeEpochs[i], ok);
@@ -374,7 +365,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     String encoded = keys.encode(key);
     String redisKey = regionPrefix + encoded;
     near.invalidate(key);
-    if (await(fences.send(redisKey, encoded), "invalidate") == FAILED) {
+    if (io.await(fences.send(redisKey, encoded), "invalidate") == FAILED) {
       fences.remember(redisKey, encoded);
     }
     // Again: a read that started before the tombstone landed may have found the old value.
@@ -387,11 +378,11 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     near.invalidateAll();
     try {
       store.deleteByPrefix(regionPrefix);
-      if (await(bus.publishRegion(name), "invalidateAll") == FAILED) {
+      if (io.await(bus.publishRegion(name), "invalidateAll") == FAILED) {
         fences.rememberRegion();
       }
     } catch (StoreException e) {
-      storeFailure("invalidateAll", e);
+      io.storeFailure("invalidateAll", e);
       fences.rememberRegion();
     }
     generation.incrementAndGet();
@@ -455,11 +446,11 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   }
 
   /** A store read of one key with metrics and near-cache fill; null for a miss. */
-  private @Nullable Found readStore(K key) {
+  private RegionEntries.@Nullable Found readStore(K key) {
     return readThrough(key).found;
   }
 
-  private record Read(@Nullable Found found, Seen seen) {}
+  private record Read(RegionEntries.@Nullable Found found, Seen seen) {}
 
   /** Reads the key (unless an invalidation of it is pending) and what a load must expect. */
   private Read readThrough(K key) {
@@ -470,9 +461,9 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       metrics.misses.increment();
       return new Read(null, new Seen(null, epoch, gen));
     }
-    Object answer = await(store.get(redisKey), "get");
+    Object answer = io.await(store.get(redisKey), "get");
     byte[] bytes = answer instanceof byte[] b ? b : null;
-    Found found = usable(bytes == null ? null : decode(redisKey, bytes));
+    RegionEntries.Found found = io.usable(bytes == null ? null : io.decode(redisKey, bytes));
     Seen seen = new Seen(bytes, epoch, gen);
     if (found == null) {
       metrics.misses.increment();
@@ -497,7 +488,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     byte[] token =
         (instanceTag + ":" + leaseTokens.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
     long leaseMillis = policy.leaseTtl().toMillis();
-    Object acquired = await(store.setIfAbsent(leaseKey, token, leaseMillis), "lease");
+    Object acquired = io.await(store.setIfAbsent(leaseKey, token, leaseMillis), "lease");
     if (acquired == FAILED) {
       return loadAndStore(key, loader, read.seen);
     }
@@ -508,12 +499,12 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
         store.deleteIfEquals(leaseKey, token);
       }
     }
-    Found other = awaitOtherInstance(key, leaseMillis);
+    RegionEntries.Found other = awaitOtherInstance(key, leaseMillis);
     return other != null ? other.value() : loadAndStore(key, loader, read.seen);
   }
 
   /** Polls the store while another instance holds the lease; null if it never delivered. */
-  private @Nullable Found awaitOtherInstance(K key, long leaseMillis) {
+  private RegionEntries.@Nullable Found awaitOtherInstance(K key, long leaseMillis) {
     String redisKey = regionPrefix + keys.encode(key);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
     long pause = 5;
@@ -526,12 +517,12 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       }
       pause = Math.min(pause * 2, 100);
       long epoch = near.epoch(key);
-      Object answer = await(store.get(redisKey), "get");
+      Object answer = io.await(store.get(redisKey), "get");
       if (answer == FAILED) {
         return null;
       }
       if (answer != null) {
-        Found found = decode(redisKey, (byte[]) answer);
+        RegionEntries.Found found = io.decode(redisKey, (byte[]) answer);
         if (found != null) {
           near.fill(key, found.value(), found.expiresAtMillis(), epoch);
           return found;
@@ -557,8 +548,8 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     }
     long ttl = value == null ? policy.nullTtl().toMillis() : jitteredTtl();
     long expiresAt = clock.millis() + ttl;
-    byte[] bytes = value == null ? EntryFormat.nullMarker(expiresAt) : encode(value, expiresAt);
-    Object stored = await(store.setIfEquals(redisKey, seen.bytes(), bytes, ttl), "load");
+    byte[] bytes = value == null ? EntryFormat.nullMarker(expiresAt) : io.encode(value, expiresAt);
+    Object stored = io.await(store.setIfEquals(redisKey, seen.bytes(), bytes, ttl), "load");
     Object kept = value == null ? NULL : value;
     if (Boolean.TRUE.equals(stored)) {
       metrics.stored.increment();
@@ -590,12 +581,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     }
   }
 
-  private byte[] encode(V value, long expiresAt) {
-    byte[] bytes = EntryFormat.value(codec.encode(value), expiresAt);
-    metrics.writeSize.record(bytes.length);
-    return bytes;
-  }
-
   /**
    * After a put: keeps the value in the near cache if it landed; a put that did not land leaves the
    * old value in Redis, so it becomes a pending invalidation.
@@ -623,7 +608,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   private void publishFailed(@Nullable Void ok, @Nullable Throwable error) {
     if (error != null) {
-      storeFailure("publish", error);
+      io.storeFailure("publish", error);
     }
   }
 
@@ -685,8 +670,8 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
               metrics.refreshes.increment();
             } catch (RuntimeException e) {
               metrics.refreshFailures.increment();
-              logOnce("refresh", "refresh-ahead load failed", e);
-              notify(() -> listener.onRefreshFailure(name, e));
+              io.logOnce("refresh", "refresh-ahead load failed", e);
+              io.notify(() -> listener.onRefreshFailure(name, e));
             } finally {
               refreshing.remove(key);
             }
@@ -694,73 +679,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     } catch (RejectedExecutionException e) {
       refreshing.remove(key);
     }
-  }
-
-  /** Null for a miss: nothing, a remembered null the policy does not serve. */
-  private @Nullable Found usable(@Nullable Found found) {
-    return found == null || (found.value() == NULL && !policy.cacheNulls()) ? null : found;
-  }
-
-  /**
-   * Decodes an entry; a tombstone is a miss; a bad one is counted, reported, deleted (if unchanged)
-   * and read as a miss.
-   */
-  private @Nullable Found decode(String redisKey, byte[] bytes) {
-    if (EntryFormat.isTombstone(bytes)) {
-      return null;
-    }
-    try {
-      boolean isNull = EntryFormat.checkIsNull(bytes);
-      long expiresAt = EntryFormat.expiresAt(bytes);
-      metrics.readSize.record(bytes.length);
-      if (isNull) {
-        return new Found(NULL, expiresAt);
-      }
-      V value = codec.decode(bytes, EntryFormat.HEADER, bytes.length - EntryFormat.HEADER);
-      return new Found(value, expiresAt);
-    } catch (CodecException e) {
-      decodeFailure(redisKey, bytes, e);
-      return null;
-    } catch (RuntimeException e) {
-      decodeFailure(
-          redisKey,
-          bytes,
-          new CodecException(CodecException.Reason.CORRUPT, "undecodable cache entry", e));
-      return null;
-    }
-  }
-
-  private void decodeFailure(String redisKey, byte[] bytes, CodecException e) {
-    metrics.decodeFailure(e.reason().name().toLowerCase(java.util.Locale.ROOT));
-    logOnce("decode-" + e.reason(), "deleted an undecodable entry (" + e.reason() + ")", e);
-    notify(() -> listener.onDecodeFailure(name, e));
-    store.deleteIfEquals(redisKey, bytes);
-  }
-
-  private void storeFailure(String operation, Throwable error) {
-    String kind = error instanceof StoreException se ? se.kind() : "unavailable";
-    metrics.error(operation, kind);
-    logOnce(
-        "store-" + operation + "-" + kind,
-        "store " + operation + " failed (" + kind + "); treated as a miss or dropped",
-        error);
-    notify(() -> listener.onStoreFailure(name, operation, error));
-  }
-
-  /** Waits for a store future; FAILED (counted and reported) if it fails. */
-  private @Nullable Object await(CompletableFuture<?> future, String operation) {
-    try {
-      return future.get(awaitMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      storeFailure(operation, cause);
-    } catch (TimeoutException e) {
-      storeFailure(operation, new StoreException("timeout", "no answer in time", e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      storeFailure(operation, new StoreException("unavailable", "interrupted", e));
-    }
-    return FAILED;
   }
 
   private Object join(Flight flight) {
@@ -793,23 +711,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   @SuppressWarnings("unchecked")
   private static <V> V unwrapNonNull(Object value) {
     return (V) value;
-  }
-
-  private void logOnce(String kind, String message, Throwable error) {
-    if (loggedOnce.add(kind)) {
-      LOG.warn(
-          "cache {}: {} (logged once; later ones at DEBUG): {}", name, message, error.toString());
-    } else if (LOG.isDebugEnabled()) {
-      LOG.debug("cache {}: {}", name, message, error);
-    }
-  }
-
-  private void notify(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("cache {}: a CacheListener threw", name, e);
-    }
   }
 
   @Override

@@ -54,8 +54,10 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis (or Redis Cluster) store over Lettuce: one multiplexed data connection, one pub/sub
- * connection, and a {@link CircuitBreaker} in front of every command.
+ * The Redis (or Redis Cluster) store over Lettuce: one multiplexed data connection (RESP3 on a
+ * single server, which also carries the invalidation pushes of client tracking), on a cluster one
+ * pub/sub connection for invalidation messages, and a {@link CircuitBreaker} in front of every
+ * command, invalidation messages included.
  *
  * <p>Keys travel as UTF-8 strings and values as raw bytes. Commands time out after the operation
  * timeout (Lettuce's {@link TimeoutOptions}); while disconnected, commands are rejected at once
@@ -338,25 +340,24 @@ public final class RedisStore implements Store {
   }
 
   private void subscribeTracking(Consumer<@Nullable List<String>> keys, Consumer<String> events) {
-    StatefulRedisConnection<String, byte[]> data =
-        (StatefulRedisConnection<String, byte[]>) connection;
-    data.addListener(
-        (PushMessage push) -> {
-          if (!"invalidate".equals(push.getType())) {
-            return;
-          }
-          List<Object> content = push.getContent(StringCodec.UTF8::decodeKey);
-          Object changed = content.size() > 1 ? content.get(1) : null;
-          if (changed instanceof List<?> list) {
-            List<String> names = new ArrayList<>(list.size());
-            for (Object o : list) {
-              names.add(String.valueOf(o));
-            }
-            keys.accept(names);
-          } else {
-            keys.accept(null); // FLUSHDB / FLUSHALL: everything changed
-          }
-        });
+    dataConnection()
+        .addListener(
+            (PushMessage push) -> {
+              if (!"invalidate".equals(push.getType())) {
+                return;
+              }
+              List<Object> content = push.getContent(StringCodec.UTF8::decodeKey);
+              Object changed = content.size() > 1 ? content.get(1) : null;
+              if (changed instanceof List<?> list) {
+                List<String> names = new ArrayList<>(list.size());
+                for (Object o : list) {
+                  names.add(String.valueOf(o));
+                }
+                keys.accept(names);
+              } else {
+                keys.accept(null); // FLUSHDB / FLUSHALL: everything changed
+              }
+            });
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
@@ -398,6 +399,13 @@ public final class RedisStore implements Store {
     trackingLock.lock();
     try {
       if (!trackedPrefixes.isEmpty()) {
+        // Off first: turning it on again for a prefix it already has (after a command that timed
+        // out but landed) would be refused as an overlap. Changes in between are missed, but the
+        // near caches are distrusted while this runs and cleared after it.
+        await(
+            call(
+                () ->
+                    dataConnection().async().clientTracking(TrackingArgs.Builder.enabled(false))));
         enableTracking(List.copyOf(trackedPrefixes));
       }
     } finally {
@@ -410,12 +418,12 @@ public final class RedisStore implements Store {
     // which this instance applies to its near cache itself.
     TrackingArgs args =
         TrackingArgs.Builder.enabled().bcast().noloop().prefixes(prefixes.toArray(new String[0]));
-    await(
-        call(
-            () ->
-                ((StatefulRedisConnection<String, byte[]>) connection)
-                    .async()
-                    .clientTracking(args)));
+    await(call(() -> dataConnection().async().clientTracking(args)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private StatefulRedisConnection<String, byte[]> dataConnection() {
+    return (StatefulRedisConnection<String, byte[]>) connection;
   }
 
   private void subscribePubSub(Consumer<byte[]> messages, Consumer<String> events) {
