@@ -69,6 +69,9 @@ final class Redaction {
               || message.contains("AUTH"))) {
         return "authentication failed (wrong user or password, or none given)";
       }
+      if (t instanceof RedisCommandExecutionException && message.contains("HELLO")) {
+        return "the server does not speak RESP3 (a single Redis must be 6.0 or newer)";
+      }
       if (t instanceof ConnectException) {
         return "connection refused (nothing listens there, or a firewall refuses)";
       }
