@@ -348,10 +348,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     if (n == 0) {
       return;
     }
-    long[] writeEpochs = new long[n];
-    for (int i = 0; i < n; i++) {
-      writeEpochs[i] = near.beginWrite(keyList.get(i));
-    }
+    long[] writeEpochs = near.beginWrites(keyList);
     boolean ok = io.await(store.setAll(redisKeys, payloads, ttls), "putAll") != FAILED;
     for (int i = 0; i < n; i++) {
       afterPut(

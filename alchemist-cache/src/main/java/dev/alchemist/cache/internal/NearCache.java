@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.alchemist.cache.CachePolicy;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 
@@ -96,6 +97,25 @@ final class NearCache<K> {
   /** Before a put is sent: stops racing fills; returns the token for {@link #endWrite}. */
   long beginWrite(K key) {
     return epochs.incrementAndGet(stripe(key));
+  }
+
+  /**
+   * {@link #beginWrite} for a batch whose writes end in the same order: keys of one stripe do not
+   * count against each other, but anything else that bumps the stripe meanwhile still does.
+   */
+  long[] beginWrites(List<K> keys) {
+    int[] stripes = new int[keys.size()];
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = stripe(keys.get(i));
+      epochs.incrementAndGet(stripes[i]);
+    }
+    long[] tokens = new long[stripes.length];
+    int[] earlier = new int[STRIPES];
+    for (int i = 0; i < stripes.length; i++) {
+      // endWrite bumps the stripe once per key, so the n-th key of a stripe expects n more
+      tokens[i] = epochs.get(stripes[i]) + earlier[stripes[i]]++;
+    }
+    return tokens;
   }
 
   /**

@@ -62,15 +62,15 @@ final class Redaction {
   static String reason(Throwable failure, Duration connectTimeout) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
+      if (t instanceof RedisCommandExecutionException && message.contains("HELLO")) {
+        return "the server does not speak RESP3 (a single Redis must be 6.0 or newer)";
+      }
       if (t instanceof RedisCommandExecutionException
           && (message.contains("WRONGPASS")
               || message.contains("NOAUTH")
               || message.contains("INVALID PASSWORD")
               || message.contains("AUTH"))) {
         return "authentication failed (wrong user or password, or none given)";
-      }
-      if (t instanceof RedisCommandExecutionException && message.contains("HELLO")) {
-        return "the server does not speak RESP3 (a single Redis must be 6.0 or newer)";
       }
       if (t instanceof ConnectException) {
         return "connection refused (nothing listens there, or a firewall refuses)";
