@@ -78,38 +78,11 @@ public final class DefaultCacheManager implements CacheManager {
             listener,
             settings.meterRegistry(),
             settings.operationTimeout());
-    if (settings.local()) {
-      this.store = new LocalStore(settings.localMaximumSize(), settings.ticker(), executor);
-    } else {
-      List<RedisURI> uris = new ArrayList<>();
-      for (String uri : settings.redisUris()) {
-        uris.add(RedisURI.create(uri));
-      }
-      this.store =
-          new RedisStore(
-              uris,
-              settings.cluster(),
-              settings.redactedAddresses(),
-              settings.operationTimeout(),
-              settings.connectTimeout(),
-              settings.sslOptions(),
-              settings.clientResources(),
-              settings.circuitFailureThreshold(),
-              settings.circuitOpenDuration(),
-              settings.ticker(),
-              settings.keyPrefix() + ":invalidate",
-              (from, to) -> {
-                if (to == CircuitState.OPEN) {
-                  LOG.warn("Redis at {}: circuit {} -> {}", settings.redactedAddresses(), from, to);
-                } else {
-                  LOG.info("Redis at {}: circuit {} -> {}", settings.redactedAddresses(), from, to);
-                }
-                try {
-                  listener.onCircuitStateChange(from, to);
-                } catch (RuntimeException e) {
-                  LOG.warn("a CacheListener threw", e);
-                }
-              });
+    try {
+      this.store = openStore(settings, executor, listener);
+    } catch (RuntimeException e) {
+      shutdownThreads();
+      throw e;
     }
     this.bus =
         new InvalidationBus(
@@ -131,6 +104,42 @@ public final class DefaultCacheManager implements CacheManager {
       store.close();
       shutdownThreads();
       throw e;
+    }
+  }
+
+  private static Store openStore(
+      CacheManagerSettings settings, Executor executor, CacheListener listener) {
+    if (settings.local()) {
+      return new LocalStore(settings.localMaximumSize(), settings.ticker(), executor);
+    } else {
+      List<RedisURI> uris = new ArrayList<>();
+      for (String uri : settings.redisUris()) {
+        uris.add(RedisURI.create(uri));
+      }
+      return new RedisStore(
+          uris,
+          settings.cluster(),
+          settings.redactedAddresses(),
+          settings.operationTimeout(),
+          settings.connectTimeout(),
+          settings.sslOptions(),
+          settings.clientResources(),
+          settings.circuitFailureThreshold(),
+          settings.circuitOpenDuration(),
+          settings.ticker(),
+          settings.keyPrefix() + ":invalidate",
+          (from, to) -> {
+            if (to == CircuitState.OPEN) {
+              LOG.warn("Redis at {}: circuit {} -> {}", settings.redactedAddresses(), from, to);
+            } else {
+              LOG.info("Redis at {}: circuit {} -> {}", settings.redactedAddresses(), from, to);
+            }
+            try {
+              listener.onCircuitStateChange(from, to);
+            } catch (RuntimeException e) {
+              LOG.warn("a CacheListener threw", e);
+            }
+          });
     }
   }
 
