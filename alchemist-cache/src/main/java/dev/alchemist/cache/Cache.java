@@ -35,7 +35,9 @@ public interface Cache<K, V> {
 
   /**
    * As {@link #get(Object)}, without blocking. Large values are decoded on the manager's executor,
-   * never on Lettuce's event loop. The future never fails because of the store.
+   * never on Lettuce's event loop. The future never fails because of the store; it fails with a
+   * {@link java.util.concurrent.RejectedExecutionException} naming the cache if the executor
+   * refuses to run its completion.
    */
   CompletableFuture<@Nullable V> getAsync(K key);
 
@@ -44,7 +46,10 @@ public interface Cache<K, V> {
    * is stored. Concurrent misses of one key in this JVM make one loader call, whose result (or
    * exception) all callers share; with {@link CachePolicy#loadLease()} concurrent misses across
    * instances make one call too. A {@code null} from the loader is returned, and remembered when
-   * {@link CachePolicy#cacheNulls()} is on.
+   * {@link CachePolicy#cacheNulls()} is on. The loaded value is stored only if the key still holds
+   * what this call read before loading: if it was invalidated or written meanwhile (here or on
+   * another instance), the value is returned but not stored, so an older value never overwrites a
+   * newer state.
    *
    * @throws IllegalStateException if the loader asks for the same key of this cache again
    * @throws RuntimeException whatever the loader threw, unwrapped
@@ -58,21 +63,29 @@ public interface Cache<K, V> {
   Map<K, V> getAll(Collection<? extends K> keys);
 
   /**
-   * Stores {@code value} for {@code ttl ± jitter}, updates this instance's near cache and tells the
-   * other instances to drop theirs. Waits for the store; if it is unavailable the write is dropped
-   * and counted.
+   * Stores {@code value} for {@code ttl ± jitter} and updates this instance's near cache; other
+   * instances drop theirs (Redis tells them). Waits for the store; if it is unavailable the write
+   * is dropped and counted, and the key is invalidated as soon as Redis takes it again (the old
+   * value must not outlive a put that failed).
    */
   void put(K key, V value);
 
   /**
-   * As {@link #put(Object, Object)}, without blocking; the future never fails because of the store.
+   * As {@link #put(Object, Object)}, without blocking; the future never fails because of the store,
+   * and fails with a {@link java.util.concurrent.RejectedExecutionException} naming the cache if
+   * the executor refuses to run its completion.
    */
   CompletableFuture<Void> putAsync(K key, V value);
 
   /** Stores every entry with one pipelined batch of SET PX commands, then as {@link #put}. */
   void putAll(Map<? extends K, ? extends V> entries);
 
-  /** Removes {@code key} from the store and from the near cache of every instance. */
+  /**
+   * Removes {@code key} from the store (leaving a tombstone, which reads as a miss, so that a load
+   * that read the key earlier cannot write its old value back) and from the near cache of every
+   * instance. If Redis cannot be reached, the invalidation is retried until it can, and this
+   * instance reads the key as a miss meanwhile.
+   */
   void invalidate(K key);
 
   /**

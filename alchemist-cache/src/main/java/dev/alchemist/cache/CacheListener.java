@@ -43,10 +43,11 @@ public interface CacheListener {
   default void onCircuitStateChange(CircuitState from, CircuitState to) {}
 
   /**
-   * Every near cache of the manager was cleared because invalidation messages may have been missed
-   * (the pub/sub connection dropped or was re-established).
+   * Every near cache of the manager was cleared because changes may have been missed (the
+   * connection that carries them dropped or was re-established, or Redis was flushed).
    *
-   * @param reason a short, low-cardinality reason such as {@code disconnected}
+   * @param reason a short, low-cardinality reason: {@code disconnected}, {@code resubscribed} or
+   *     {@code flushed}
    */
   default void onNearCacheCleared(String reason) {}
 

@@ -28,9 +28,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} closes the Redis connections (after pending commands got their
- * answer or timed out) and the threads the manager made; caches obtained from it must not be used
- * afterwards.
+ * <p>Thread-safe. {@link #close()} makes one last attempt at invalidations that could not reach
+ * Redis yet, closes the Redis connections (after pending commands got their answer or timed out)
+ * and shuts down the threads the manager made; caches obtained from it must not be used afterwards.
  */
 public interface CacheManager extends AutoCloseable {
 
@@ -75,6 +75,7 @@ public interface CacheManager extends AutoCloseable {
    *   <tr><td>operationTimeout</td><td>250 ms</td></tr>
    *   <tr><td>connectTimeout</td><td>2 s</td></tr>
    *   <tr><td>circuitBreaker</td><td>5 consecutive failures, open 1 s</td></tr>
+   *   <tr><td>executor</td><td>the manager's own pool, max(2, cores) threads</td></tr>
    * </table>
    */
   final class Builder {
@@ -98,9 +99,13 @@ public interface CacheManager extends AutoCloseable {
     private Builder() {}
 
     /**
-     * One Redis server, such as {@code redis://127.0.0.1:6379}, {@code
-     * redis://:password@host:6379/0} or {@code rediss://host:6380} (TLS). Any form Lettuce's {@code
-     * RedisURI.create} accepts.
+     * One Redis server (6.0 or newer: changes reach near caches by RESP3 client tracking), such as
+     * {@code redis://127.0.0.1:6379}, {@code redis://:password@host:6379/0} or {@code
+     * rediss://host:6380} (TLS). Any form Lettuce's {@code RedisURI.create} accepts; the scheme is
+     * required.
+     *
+     * @throws IllegalArgumentException if the URI has no scheme or does not parse; the message
+     *     shows it without user and password, and the expected forms
      */
     public Builder redis(String uri) {
       this.redisUris = List.of(checkUri(uri));
@@ -183,7 +188,14 @@ public interface CacheManager extends AutoCloseable {
       return this;
     }
 
-    /** Runs async decoding, invalidations and refresh-ahead loads. Default the common pool. */
+    /**
+     * Runs async decoding, invalidations and refresh-ahead loads (which call the loader, so they
+     * may block). Default: a pool the manager owns (max(2, cores) daemon threads named {@code
+     * alchemist-cache-N}, 10,000 queued tasks), shut down by {@link CacheManager#close()}; an
+     * executor given here is not shut down. If it rejects a task, {@code getAsync} and {@code
+     * putAsync} fail with a {@link java.util.concurrent.RejectedExecutionException} naming the
+     * cache.
+     */
     public Builder executor(Executor executor) {
       this.executor = Checks.notNull("executor", executor);
       return this;
@@ -242,7 +254,9 @@ public interface CacheManager extends AutoCloseable {
      *
      * @throws IllegalStateException if TLS options or client resources are given for the embedded
      *     store
-     * @throws dev.alchemist.core.AlchemistException if Redis cannot be reached
+     * @throws dev.alchemist.core.AlchemistException if Redis cannot be reached; the message names
+     *     the address (never a password) and the reason (refused, timed out, authentication failed,
+     *     ...), and the cause is Lettuce's, copied with every password taken out
      */
     public CacheManager build() {
       CacheManagerSettings settings = settings();
@@ -253,18 +267,28 @@ public interface CacheManager extends AutoCloseable {
       return new DefaultCacheManager(settings);
     }
 
+    private static final String EXPECTED_URI =
+        "expected redis://host:port, redis://:password@host:port/database or rediss://host:port"
+            + " (TLS)";
+
     private static String checkUri(String uri) {
       Checks.notBlank("uri", uri);
+      // Never echo the URI as given: it may hold a password.
+      String shown = CacheManagerSettings.redact(uri);
+      if (!uri.contains("://")) {
+        throw new IllegalArgumentException(
+            "redis uri " + shown + " has no scheme; " + EXPECTED_URI);
+      }
       try {
         RedisURI.create(uri);
       } catch (RuntimeException e) {
-        // Never echo the URI: it may hold a password.
         throw new IllegalArgumentException(
             "redis uri "
-                + CacheManagerSettings.redact(uri)
+                + shown
                 + " is malformed ("
                 + e.getClass().getSimpleName()
-                + ")");
+                + "); "
+                + EXPECTED_URI);
       }
       return uri;
     }

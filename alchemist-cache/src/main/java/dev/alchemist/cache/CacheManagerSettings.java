@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param circuitFailureThreshold consecutive failures that open the circuit
  * @param circuitOpenDuration how long the circuit stays open before a probe
  * @param executor decodes values of async reads, applies invalidations, runs refresh-ahead loads;
- *     null means {@link java.util.concurrent.ForkJoinPool#commonPool()}
+ *     null means a pool the manager owns and shuts down on close
  * @param clock wall time for entry expiry (shared across instances, so use real time in production)
  * @param ticker monotonic time for the near cache and the circuit breaker
  * @param sslOptions Lettuce TLS options (trust store, key store); TLS itself is turned on by a
@@ -79,19 +79,29 @@ public record CacheManagerSettings(
     return out.toString();
   }
 
+  /**
+   * The URI as {@code scheme://host:port}; one that does not parse is shown as given with anything
+   * before an {@code @} (user and password) replaced by {@code ***}.
+   */
   static String redact(String uri) {
     try {
       URI parsed = new URI(uri);
-      if (parsed.getHost() == null) {
-        return "<unparsable uri>";
+      if (parsed.getHost() != null) {
+        return parsed.getScheme()
+            + "://"
+            + parsed.getHost()
+            + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort());
       }
-      return parsed.getScheme()
-          + "://"
-          + parsed.getHost()
-          + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort());
     } catch (java.net.URISyntaxException e) {
-      return "<unparsable uri>";
+      // shown by hand below
     }
+    int at = uri.lastIndexOf('@');
+    if (at < 0) {
+      return "'" + uri + "'";
+    }
+    int scheme = uri.indexOf("://");
+    String head = scheme >= 0 && scheme < at ? uri.substring(0, scheme + 3) : "";
+    return "'" + head + "***@" + uri.substring(at + 1) + "'";
   }
 
   /** Everything but secrets: addresses are shown without user info. */

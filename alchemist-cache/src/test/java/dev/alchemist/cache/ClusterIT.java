@@ -42,6 +42,9 @@ class ClusterIT {
         .redisCluster(cluster.uris().toArray(new String[0]))
         .codec(Fixtures.CODECS)
         .meterRegistry(new SimpleMeterRegistry())
+        // Node connections open lazily; on a busy machine the first pipelined putAll can take
+        // longer than the default 250 ms, and a put that timed out is (rightly) invalidated.
+        .operationTimeout(Duration.ofSeconds(2))
         .build();
   }
 

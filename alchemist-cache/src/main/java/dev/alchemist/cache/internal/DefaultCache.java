@@ -1,14 +1,11 @@
 package dev.alchemist.cache.internal;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.alchemist.cache.Cache;
 import dev.alchemist.cache.CacheKeys;
 import dev.alchemist.cache.CacheListener;
 import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.codec.Codec;
-import dev.alchemist.core.codec.CodecException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,26 +17,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cache region: near cache (Caffeine) over a {@link Store}, with single-flight loading.
+ * A cache region: a {@link NearCache} over a {@link Store}, with single-flight loading.
  *
- * <p>A near-cache fill after a store read races with invalidations; every invalidation bumps an
- * epoch (one of 64 stripes by key hash) first, and a fill only lands if the epoch it read before
- * the store read is unchanged, inside the map's {@code compute}, so a late fill never resurrects a
- * value that was invalidated meanwhile.
+ * <p>Coherence: a near-cache fill never lands after an invalidation or write that raced it (see
+ * {@link NearCache}). An invalidation leaves a unique tombstone in Redis ({@link Fences}); a load
+ * remembers what it read from Redis before calling the loader and writes its value only if the key
+ * still holds exactly that ({@link Store#setIfEquals}), so a load that overlaps an invalidation, a
+ * put or another load, on this instance or any other, never writes its older value back. A load
+ * that overlaps {@link #invalidateAll()} on this instance does not write either. An invalidation or
+ * put that could not reach Redis is retried by {@link Fences} until it does.
  *
  * @param <K> key type
  * @param <V> value type
@@ -48,17 +46,11 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultCache.class);
 
-  /** Stands for a remembered null in the near cache and in flights. */
-  private static final Object NULL = new Object();
+  private static final Object NULL = RegionEntries.NULL;
+  private static final Object FAILED = RegionEntries.FAILED;
 
-  /** A store operation did not complete. */
-  private static final Object FAILED = new Object();
-
-  private static final int STRIPES = 64;
-
-  private record Near(Object value, long expiresAtMillis) {}
-
-  private record Found(Object value, long expiresAtMillis) {}
+  /** What a load read from the store before running the loader: the bytes its write expects. */
+  private record Seen(byte @Nullable [] bytes, long epoch, long generation) {}
 
   /** One in-progress load of a key in this JVM. */
   private static final class Flight {
@@ -71,7 +63,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   private final String regionPrefix;
   private final String leasePrefix;
   private final KeyCodec<K> keys;
-  private final Codec<V> codec;
   private final Store store;
   private final InvalidationBus bus;
   private final Clock clock;
@@ -82,11 +73,15 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   private final long ttlMillis;
   private final long jitterMillis;
   private final long refreshAheadMillis;
-  private final com.github.benmanes.caffeine.cache.@Nullable Cache<K, Near> near;
-  private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
+  private final NearCache<K> near;
+  private final Fences fences;
+  private final RegionEntries<V> io;
+
+  /** Bumped by invalidateAll(): a load that overlaps one does not write. */
+  private final AtomicLong generation = new AtomicLong();
+
   private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
   private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
-  private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
   private final AtomicLong leaseTokens = new AtomicLong();
   private final String instanceTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
@@ -103,7 +98,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     this.regionPrefix = CacheKeys.regionPrefix(keyPrefix, policy);
     this.leasePrefix = keyPrefix + ":" + name + ":lease:v" + policy.keyVersion() + ":";
     this.keys = KeyCodec.forType(keyType);
-    this.codec = codec;
     this.store = store;
     this.bus = bus;
     this.clock = runtime.clock();
@@ -114,35 +108,18 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     this.ttlMillis = policy.ttl().toMillis();
     this.jitterMillis = policy.ttlJitter().toMillis();
     this.refreshAheadMillis = policy.refreshAhead().toMillis();
-    if (policy.hasNearCache()) {
-      long nearTtlNanos = policy.nearCacheTtl().toNanos();
-      this.near =
-          Caffeine.newBuilder()
-              .maximumSize(policy.nearCacheSize())
-              .ticker(runtime.ticker()::read)
-              .executor(executor)
-              .expireAfter(
-                  new Expiry<K, Near>() {
-                    @Override
-                    public long expireAfterCreate(K key, Near entry, long now) {
-                      long left = (entry.expiresAtMillis() - clock.millis()) * 1_000_000L;
-                      return Math.max(0, Math.min(nearTtlNanos, left));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(K key, Near entry, long now, long current) {
-                      return expireAfterCreate(key, entry, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(K key, Near entry, long now, long current) {
-                      return current;
-                    }
-                  })
-              .build();
-    } else {
-      this.near = null;
-    }
+    this.near = new NearCache<>(policy, runtime, bus);
+    this.io = new RegionEntries<>(policy, codec, store, metrics, listener, awaitMillis);
+    // A tombstone outlives any value written before it (ttl + jitter), so none can come back.
+    this.fences =
+        new Fences(
+            name,
+            regionPrefix,
+            store,
+            bus,
+            runtime,
+            ttlMillis + jitterMillis,
+            e -> io.storeFailure("invalidate_retry", e));
   }
 
   @Override
@@ -150,66 +127,67 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     return policy;
   }
 
+  @Override
+  public String regionPrefix() {
+    return regionPrefix;
+  }
+
+  @Override
+  public boolean hasNearCache() {
+    return near.enabled();
+  }
+
   // ---------------------------------------------------------------- reads
 
   @Override
   public @Nullable V get(K key) {
     Checks.notNull("key", key);
-    Near hit = nearLookup(key);
+    NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
-      metrics.l1Hits.increment();
       return unwrap(hit.value());
     }
-    Found found = readStore(key);
+    RegionEntries.Found found = readStore(key);
     return found == null ? null : unwrap(found.value());
   }
 
   @Override
   public CompletableFuture<@Nullable V> getAsync(K key) {
     Checks.notNull("key", key);
-    Near hit = nearLookup(key);
+    NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
-      metrics.l1Hits.increment();
       return CompletableFuture.completedFuture(unwrap(hit.value()));
     }
-    String encoded = keys.encode(key);
-    String redisKey = regionPrefix + encoded;
-    int stripe = stripe(key);
-    long epoch = epochs.get(stripe);
-    CompletableFuture<@Nullable V> result = new CompletableFuture<>();
-    try {
-      // Decoding and the caller's dependent stages run on the executor, never on Lettuce's
-      // event loop.
-      store
-          .get(redisKey)
-          .whenCompleteAsync(
-              (bytes, error) -> {
-                try {
-                  if (error != null) {
-                    storeFailure("get", error);
-                    metrics.misses.increment();
-                    result.complete(null);
-                    return;
-                  }
-                  Found found = bytes == null ? null : decode(redisKey, bytes);
-                  if (found == null || (found.value() == NULL && !policy.cacheNulls())) {
-                    metrics.misses.increment();
-                    result.complete(null);
-                    return;
-                  }
-                  metrics.l2Hits.increment();
-                  fillNear(key, found, stripe, epoch);
-                  result.complete(unwrap(found.value()));
-                } catch (RuntimeException e) {
-                  result.completeExceptionally(e);
-                }
-              },
-              executor);
-    } catch (RejectedExecutionException e) {
-      storeFailure("get", e);
+    String redisKey = regionPrefix + keys.encode(key);
+    if (fences.isPending(redisKey)) {
       metrics.misses.increment();
-      result.complete(null);
+      return CompletableFuture.completedFuture(null);
     }
+    long epoch = near.epoch(key);
+    CompletableFuture<@Nullable V> result = new CompletableFuture<>();
+    // Decoding and the caller's dependent stages run on the executor, never on Lettuce's
+    // event loop.
+    onExecutor(
+        store.get(redisKey),
+        result,
+        "getAsync",
+        () -> {},
+        (bytes, error) -> {
+          if (error != null) {
+            io.storeFailure("get", error);
+            metrics.misses.increment();
+            result.complete(null);
+            return;
+          }
+          RegionEntries.Found found = io.usable(bytes == null ? null : io.decode(redisKey, bytes));
+          if (found == null) {
+            metrics.misses.increment();
+            result.complete(null);
+            return;
+          }
+          metrics.l2Hits.increment();
+          near.fill(key, found.value(), found.expiresAtMillis(), epoch);
+          result.complete(unwrap(found.value()));
+        });
     return result;
   }
 
@@ -217,9 +195,8 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
     Checks.notNull("key", key);
     Checks.notNull("loader", loader);
-    Near hit = nearLookup(key);
+    NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
-      metrics.l1Hits.increment();
       maybeRefresh(key, hit.expiresAtMillis(), loader);
       return unwrap(hit.value());
     }
@@ -249,28 +226,32 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     Checks.notNull("keys", requested);
     Map<K, V> found = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>();
+    List<String> redisKeys = new ArrayList<>();
     for (K key : new LinkedHashSet<K>(requested)) {
       Checks.notNull("key", key);
-      Near hit = nearLookup(key);
-      if (hit == null) {
-        missing.add(key);
-      } else {
-        metrics.l1Hits.increment();
+      NearCache.Entry hit = nearLookup(key);
+      if (hit != null) {
         if (hit.value() != NULL) {
           found.put(key, unwrapNonNull(hit.value()));
         }
+        continue;
       }
+      String redisKey = regionPrefix + keys.encode(key);
+      if (fences.isPending(redisKey)) {
+        metrics.misses.increment();
+        continue;
+      }
+      missing.add(key);
+      redisKeys.add(redisKey);
     }
     if (missing.isEmpty()) {
       return found;
     }
-    List<String> redisKeys = new ArrayList<>(missing.size());
     long[] epochsBefore = new long[missing.size()];
     for (int i = 0; i < missing.size(); i++) {
-      redisKeys.add(regionPrefix + keys.encode(missing.get(i)));
-      epochsBefore[i] = epochs.get(stripe(missing.get(i)));
+      epochsBefore[i] = near.epoch(missing.get(i));
     }
-    Object answer = await(store.getAll(redisKeys), "getAll");
+    Object answer = io.await(store.getAll(redisKeys), "getAll");
     if (answer == FAILED) {
       metrics.misses.increment(missing.size());
       return found;
@@ -279,14 +260,14 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     List<byte @Nullable []> values = (List<byte @Nullable []>) answer;
     for (int i = 0; i < missing.size(); i++) {
       byte[] bytes = values.get(i);
-      Found entry = bytes == null ? null : decode(redisKeys.get(i), bytes);
+      RegionEntries.Found entry = bytes == null ? null : io.decode(redisKeys.get(i), bytes);
       if (entry == null) {
         metrics.misses.increment();
         continue;
       }
       metrics.l2Hits.increment();
       K key = missing.get(i);
-      fillNear(key, entry, stripe(key), epochsBefore[i]);
+      near.fill(key, entry.value(), entry.expiresAtMillis(), epochsBefore[i]);
       if (entry.value() != NULL) {
         found.put(key, unwrapNonNull(entry.value()));
       }
@@ -300,7 +281,13 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   public void put(K key, V value) {
     Checks.notNull("key", key);
     Checks.notNull("value", value);
-    write(key, value, false);
+    String encoded = keys.encode(key);
+    long ttl = jitteredTtl();
+    long expiresAt = clock.millis() + ttl;
+    byte[] bytes = io.encode(value, expiresAt);
+    long writeEpoch = near.beginWrite(key);
+    Object answer = io.await(store.set(regionPrefix + encoded, bytes, ttl), "put");
+    afterPut(key, encoded, value, expiresAt, writeEpoch, answer != FAILED);
   }
 
   @Override
@@ -310,18 +297,25 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     String encoded = keys.encode(key);
     long ttl = jitteredTtl();
     long expiresAt = clock.millis() + ttl;
-    byte[] bytes = EntryFormat.value(codec.encode(value), expiresAt);
-    metrics.writeSize.record(bytes.length);
-    int stripe = stripe(key);
+    byte[] bytes = io.encode(value, expiresAt);
+    long writeEpoch = near.beginWrite(key);
     CompletableFuture<Void> result = new CompletableFuture<>();
-    store
-        .set(regionPrefix + encoded, bytes, ttl)
-        .whenCompleteAsync(
-            (ok, error) -> {
-              afterWrite(key, encoded, stripe, value, expiresAt, error);
-              result.complete(null);
-            },
-            executor);
+    onExecutor(
+        store.set(regionPrefix + encoded, bytes, ttl),
+        result,
+        "putAsync",
+        // The write may or may not have landed: keep neither the value nor the old one.
+        () -> {
+          near.endWrite(key, null, writeEpoch);
+          fences.remember(regionPrefix + encoded, encoded);
+        },
+        (ok, error) -> {
+          if (error != null) {
+            io.storeFailure("put", error);
+          }
+          afterPut(key, encoded, value, expiresAt, writeEpoch, error == null);
+          result.complete(null);
+        });
     return result;
   }
 
@@ -349,19 +343,16 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       redisKeys.add(regionPrefix + encoded);
       ttls[i] = jitteredTtl();
       expiries[i] = now + ttls[i];
-      byte[] bytes = EntryFormat.value(codec.encode(value), expiries[i]);
-      metrics.writeSize.record(bytes.length);
-      payloads.add(bytes);
+      payloads.add(io.encode(value, expiries[i]));
     }
     if (n == 0) {
       return;
     }
-    Object answer = await(store.setAll(redisKeys, payloads, ttls), "putAll");
-    Throwable error = answer == FAILED ? new IllegalStateException("putAll failed") : null;
+    long[] writeEpochs = near.beginWrites(keyList);
+    boolean ok = io.await(store.setAll(redisKeys, payloads, ttls), "putAll") != FAILED;
     for (int i = 0; i < n; i++) {
-      K key = keyList.get(i);
-      afterWriteCounted(
-          key, encodedKeys.get(i), stripe(key), valueList.get(i), expiries[i], error, false);
+      afterPut(
+          keyList.get(i), encodedKeys.get(i), valueList.get(i), expiries[i], writeEpochs[i], ok);
     }
   }
 
@@ -369,42 +360,42 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   public void invalidate(K key) {
     Checks.notNull("key", key);
     String encoded = keys.encode(key);
-    int stripe = stripe(key);
-    epochs.incrementAndGet(stripe);
-    if (near != null) {
-      near.invalidate(key);
+    String redisKey = regionPrefix + encoded;
+    near.invalidate(key);
+    if (io.await(fences.send(redisKey, encoded), "invalidate") == FAILED) {
+      fences.remember(redisKey, encoded);
     }
-    await(store.delete(List.of(regionPrefix + encoded)), "invalidate");
-    epochs.incrementAndGet(stripe);
-    if (near != null) {
-      near.invalidate(key);
-    }
-    bus.publishKey(name, encoded);
+    // Again: a read that started before the tombstone landed may have found the old value.
+    near.invalidate(key);
   }
 
   @Override
   public void invalidateAll() {
-    bumpAll();
-    if (near != null) {
-      near.invalidateAll();
-    }
+    generation.incrementAndGet();
+    near.invalidateAll();
     try {
       store.deleteByPrefix(regionPrefix);
+      if (io.await(bus.publishRegion(name), "invalidateAll") == FAILED) {
+        fences.rememberRegion();
+      }
     } catch (StoreException e) {
-      storeFailure("invalidateAll", e);
+      io.storeFailure("invalidateAll", e);
+      fences.rememberRegion();
     }
-    bumpAll();
-    if (near != null) {
-      near.invalidateAll();
-    }
-    bus.publishRegion(name);
+    generation.incrementAndGet();
+    near.invalidateAll();
+  }
+
+  /** One last attempt at the invalidations still pending (the manager's close() calls it). */
+  public void flushPending() {
+    fences.flush();
   }
 
   // ---------------------------------------------------------------- invalidation messages
 
   @Override
   public void onRemoteKey(String encodedKey) {
-    if (near == null) {
+    if (!near.enabled()) {
       return;
     }
     K key;
@@ -414,96 +405,103 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       clearNear("unreadable_key");
       return;
     }
-    epochs.incrementAndGet(stripe(key));
     near.invalidate(key);
     metrics.remoteInvalidations.increment();
   }
 
   @Override
   public void onRemoteRegion() {
-    if (near == null) {
+    if (!near.enabled()) {
       return;
     }
-    bumpAll();
     near.invalidateAll();
     metrics.remoteInvalidations.increment();
   }
 
   @Override
   public void clearNear(String reason) {
-    if (near == null) {
+    if (!near.enabled()) {
       return;
     }
-    bumpAll();
     near.invalidateAll();
     metrics.clears.increment();
   }
 
   /** Entries in the near cache now (for tests and diagnostics). */
   public long nearSize() {
-    if (near == null) {
-      return 0;
-    }
-    near.cleanUp();
-    return near.estimatedSize();
+    return near.size();
   }
 
   // ---------------------------------------------------------------- internals
 
-  private @Nullable Near nearLookup(K key) {
-    if (near == null || !bus.trusted()) {
-      return null;
+  private NearCache.@Nullable Entry nearLookup(K key) {
+    NearCache.Entry hit = near.get(key);
+    if (hit != null) {
+      metrics.l1Hits.increment();
     }
-    return near.getIfPresent(key);
+    return hit;
   }
 
   /** A store read of one key with metrics and near-cache fill; null for a miss. */
-  private @Nullable Found readStore(K key) {
+  private RegionEntries.@Nullable Found readStore(K key) {
+    return readThrough(key).found;
+  }
+
+  private record Read(RegionEntries.@Nullable Found found, Seen seen) {}
+
+  /** Reads the key (unless an invalidation of it is pending) and what a load must expect. */
+  private Read readThrough(K key) {
     String redisKey = regionPrefix + keys.encode(key);
-    int stripe = stripe(key);
-    long epoch = epochs.get(stripe);
-    Object answer = await(store.get(redisKey), "get");
-    Found found = answer == FAILED || answer == null ? null : decode(redisKey, (byte[]) answer);
-    if (found == null || (found.value() == NULL && !policy.cacheNulls())) {
+    long epoch = near.epoch(key);
+    long gen = generation.get();
+    if (fences.isPending(redisKey)) {
       metrics.misses.increment();
-      return null;
+      return new Read(null, new Seen(null, epoch, gen));
+    }
+    Object answer = io.await(store.get(redisKey), "get");
+    byte[] bytes = answer instanceof byte[] b ? b : null;
+    RegionEntries.Found found = io.usable(bytes == null ? null : io.decode(redisKey, bytes));
+    Seen seen = new Seen(bytes, epoch, gen);
+    if (found == null) {
+      metrics.misses.increment();
+      return new Read(null, seen);
     }
     metrics.l2Hits.increment();
-    fillNear(key, found, stripe, epoch);
-    return found;
+    near.fill(key, found.value(), found.expiresAtMillis(), epoch);
+    return new Read(found, seen);
   }
 
   private Object loadThrough(K key, Function<? super K, ? extends @Nullable V> loader) {
-    Found found = readStore(key);
-    if (found != null) {
-      maybeRefresh(key, found.expiresAtMillis(), loader);
-      return found.value();
+    Read read = readThrough(key);
+    if (read.found != null) {
+      maybeRefresh(key, read.found.expiresAtMillis(), loader);
+      return read.found.value();
     }
     if (!policy.loadLease()) {
-      return loadAndStore(key, loader);
+      return loadAndStore(key, loader, read.seen);
     }
     String encoded = keys.encode(key);
     String leaseKey = leasePrefix + encoded;
     byte[] token =
         (instanceTag + ":" + leaseTokens.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
     long leaseMillis = policy.leaseTtl().toMillis();
-    Object acquired = await(store.setIfAbsent(leaseKey, token, leaseMillis), "lease");
+    Object acquired = io.await(store.setIfAbsent(leaseKey, token, leaseMillis), "lease");
     if (acquired == FAILED) {
-      return loadAndStore(key, loader);
+      return loadAndStore(key, loader, read.seen);
     }
     if (Boolean.TRUE.equals(acquired)) {
       try {
-        return loadAndStore(key, loader);
+        return loadAndStore(key, loader, read.seen);
       } finally {
         store.deleteIfEquals(leaseKey, token);
       }
     }
-    Found other = awaitOtherInstance(key, leaseMillis);
-    return other != null ? other.value() : loadAndStore(key, loader);
+    RegionEntries.Found other = awaitOtherInstance(key, leaseMillis);
+    return other != null ? other.value() : loadAndStore(key, loader, read.seen);
   }
 
   /** Polls the store while another instance holds the lease; null if it never delivered. */
-  private @Nullable Found awaitOtherInstance(K key, long leaseMillis) {
+  private RegionEntries.@Nullable Found awaitOtherInstance(K key, long leaseMillis) {
     String redisKey = regionPrefix + keys.encode(key);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
     long pause = 5;
@@ -515,15 +513,15 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
         return null;
       }
       pause = Math.min(pause * 2, 100);
-      Object answer = await(store.get(redisKey), "get");
+      long epoch = near.epoch(key);
+      Object answer = io.await(store.get(redisKey), "get");
       if (answer == FAILED) {
         return null;
       }
       if (answer != null) {
-        Found found = decode(redisKey, (byte[]) answer);
+        RegionEntries.Found found = io.decode(redisKey, (byte[]) answer);
         if (found != null) {
-          int stripe = stripe(key);
-          fillNear(key, found, stripe, epochs.get(stripe));
+          near.fill(key, found.value(), found.expiresAtMillis(), epoch);
           return found;
         }
       }
@@ -531,16 +529,39 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     return null;
   }
 
-  private Object loadAndStore(K key, Function<? super K, ? extends @Nullable V> loader) {
+  /**
+   * Runs the loader and writes its value only if the key still holds what {@code seen} read: an
+   * invalidation, put or other load meanwhile wins, and this (older) value is only returned.
+   */
+  private Object loadAndStore(K key, Function<? super K, ? extends @Nullable V> loader, Seen seen) {
     V value = runLoader(key, loader);
-    if (value != null) {
-      write(key, value, true);
-      return value;
+    if (value == null && !policy.cacheNulls()) {
+      return NULL;
     }
-    if (policy.cacheNulls()) {
-      writeNull(key);
+    String encoded = keys.encode(key);
+    String redisKey = regionPrefix + encoded;
+    if (generation.get() != seen.generation() || fences.isPending(redisKey)) {
+      return value == null ? NULL : value;
     }
-    return NULL;
+    long ttl = value == null ? policy.nullTtl().toMillis() : jitteredTtl();
+    long expiresAt = clock.millis() + ttl;
+    byte[] bytes = value == null ? EntryFormat.nullMarker(expiresAt) : io.encode(value, expiresAt);
+    Object stored = io.await(store.setIfEquals(redisKey, seen.bytes(), bytes, ttl), "load");
+    Object kept = value == null ? NULL : value;
+    if (Boolean.TRUE.equals(stored)) {
+      metrics.stored.increment();
+      near.fill(key, kept, expiresAt, seen.epoch());
+      // It replaced what others may hold (a refresh replaces a value): tell them.
+      bus.publishKey(name, encoded)
+          .whenComplete(
+              (ok, error) -> {
+                if (error != null) {
+                  publishFailed(ok, error);
+                  fences.rememberMessage(redisKey, encoded);
+                }
+              });
+    }
+    return kept;
   }
 
   private @Nullable V runLoader(K key, Function<? super K, ? extends @Nullable V> loader) {
@@ -557,70 +578,76 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     }
   }
 
-  private void write(K key, V value, boolean loaded) {
-    String encoded = keys.encode(key);
-    long ttl = jitteredTtl();
-    long expiresAt = clock.millis() + ttl;
-    byte[] bytes = EntryFormat.value(codec.encode(value), expiresAt);
-    metrics.writeSize.record(bytes.length);
-    Object answer = await(store.set(regionPrefix + encoded, bytes, ttl), loaded ? "load" : "put");
-    Throwable error = answer == FAILED ? new IllegalStateException("write failed") : null;
-    afterWriteCounted(key, encoded, stripe(key), value, expiresAt, error, false);
-  }
-
-  private void writeNull(K key) {
-    String encoded = keys.encode(key);
-    long ttl = policy.nullTtl().toMillis();
-    long expiresAt = clock.millis() + ttl;
-    byte[] bytes = EntryFormat.nullMarker(expiresAt);
-    Object answer = await(store.set(regionPrefix + encoded, bytes, ttl), "load");
-    Throwable error = answer == FAILED ? new IllegalStateException("write failed") : null;
-    afterWriteCounted(key, encoded, stripe(key), NULL, expiresAt, error, false);
-  }
-
-  private void afterWrite(
-      K key, String encoded, int stripe, Object value, long expiresAt, @Nullable Throwable error) {
-    afterWriteCounted(key, encoded, stripe, value, expiresAt, error, true);
-  }
-
-  private void afterWriteCounted(
-      K key,
-      String encoded,
-      int stripe,
-      Object value,
-      long expiresAt,
-      @Nullable Throwable error,
-      boolean reportError) {
-    if (error != null) {
-      if (reportError) {
-        storeFailure("put", error);
-      }
+  /**
+   * After a put: keeps the value in the near cache if it landed; a put that did not land leaves the
+   * old value in Redis, so it becomes a pending invalidation.
+   */
+  private void afterPut(
+      K key, String encoded, Object value, long expiresAt, long writeEpoch, boolean landed) {
+    String redisKey = regionPrefix + encoded;
+    if (!landed) {
       metrics.dropped.increment();
-      // This instance must not keep a value the others cannot see.
-      epochs.incrementAndGet(stripe);
-      if (near != null) {
-        near.invalidate(key);
-      }
+      near.endWrite(key, null, writeEpoch);
+      fences.remember(redisKey, encoded);
       return;
     }
     metrics.stored.increment();
-    epochs.incrementAndGet(stripe);
-    if (near != null) {
-      if (bus.trusted()) {
-        near.put(key, new Near(value, expiresAt));
-      } else {
-        near.invalidate(key);
-      }
-    }
-    bus.publishKey(name, encoded);
+    near.endWrite(key, new NearCache.Entry(value, expiresAt), writeEpoch);
+    bus.publishKey(name, encoded)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                publishFailed(ok, error);
+                fences.rememberMessage(redisKey, encoded);
+              }
+            });
   }
 
-  private void fillNear(K key, Found found, int stripe, long epochBefore) {
-    if (near == null || !bus.trusted()) {
-      return;
+  private void publishFailed(@Nullable Void ok, @Nullable Throwable error) {
+    if (error != null) {
+      io.storeFailure("publish", error);
     }
-    Near entry = new Near(found.value(), found.expiresAtMillis());
-    near.asMap().compute(key, (k, current) -> epochs.get(stripe) == epochBefore ? entry : current);
+  }
+
+  /**
+   * Runs {@code body} on the executor when {@code stage} completes; if the executor refuses, {@code
+   * onRejected} runs in place (it must be cheap) and {@code result} fails with a {@link
+   * RejectedExecutionException} naming the cache, instead of never completing.
+   */
+  private <T> void onExecutor(
+      CompletableFuture<T> stage,
+      CompletableFuture<?> result,
+      String operation,
+      Runnable onRejected,
+      BiConsumer<@Nullable T, @Nullable Throwable> body) {
+    stage.whenComplete(
+        (value, error) -> {
+          try {
+            executor.execute(
+                () -> {
+                  try {
+                    body.accept(value, error);
+                  } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            try {
+              onRejected.run();
+            } finally {
+              result.completeExceptionally(
+                  new RejectedExecutionException(
+                      "cache "
+                          + name
+                          + ": the executor rejected the completion of "
+                          + operation
+                          + " ("
+                          + e.getMessage()
+                          + "); give the manager an executor with room, or none for its own",
+                      e));
+            }
+          }
+        });
   }
 
   private void maybeRefresh(
@@ -634,12 +661,14 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       executor.execute(
           () -> {
             try {
-              loadAndStore(key, loader);
+              // What the refresh replaces is read here, so a change meanwhile wins over it.
+              Seen seen = readThrough(key).seen;
+              loadAndStore(key, loader, seen);
               metrics.refreshes.increment();
             } catch (RuntimeException e) {
               metrics.refreshFailures.increment();
-              logOnce("refresh", "refresh-ahead load failed", e);
-              notify(() -> listener.onRefreshFailure(name, e));
+              io.logOnce("refresh", "refresh-ahead load failed", e);
+              io.notify(() -> listener.onRefreshFailure(name, e));
             } finally {
               refreshing.remove(key);
             }
@@ -647,64 +676,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     } catch (RejectedExecutionException e) {
       refreshing.remove(key);
     }
-  }
-
-  /**
-   * Decodes an entry; a bad one is counted, reported, deleted (if unchanged) and read as a miss.
-   */
-  private @Nullable Found decode(String redisKey, byte[] bytes) {
-    try {
-      boolean isNull = EntryFormat.checkIsNull(bytes);
-      long expiresAt = EntryFormat.expiresAt(bytes);
-      metrics.readSize.record(bytes.length);
-      if (isNull) {
-        return new Found(NULL, expiresAt);
-      }
-      V value = codec.decode(bytes, EntryFormat.HEADER, bytes.length - EntryFormat.HEADER);
-      return new Found(value, expiresAt);
-    } catch (CodecException e) {
-      decodeFailure(redisKey, bytes, e);
-      return null;
-    } catch (RuntimeException e) {
-      decodeFailure(
-          redisKey,
-          bytes,
-          new CodecException(CodecException.Reason.CORRUPT, "undecodable cache entry", e));
-      return null;
-    }
-  }
-
-  private void decodeFailure(String redisKey, byte[] bytes, CodecException e) {
-    metrics.decodeFailure(e.reason().name().toLowerCase(java.util.Locale.ROOT));
-    logOnce("decode-" + e.reason(), "deleted an undecodable entry (" + e.reason() + ")", e);
-    notify(() -> listener.onDecodeFailure(name, e));
-    store.deleteIfEquals(redisKey, bytes);
-  }
-
-  private void storeFailure(String operation, Throwable error) {
-    String kind = error instanceof StoreException se ? se.kind() : "unavailable";
-    metrics.error(operation, kind);
-    logOnce(
-        "store-" + operation + "-" + kind,
-        "store " + operation + " failed (" + kind + "); treated as a miss or dropped",
-        error);
-    notify(() -> listener.onStoreFailure(name, operation, error));
-  }
-
-  /** Waits for a store future; FAILED (counted and reported) if it fails. */
-  private @Nullable Object await(CompletableFuture<?> future, String operation) {
-    try {
-      return future.get(awaitMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      storeFailure(operation, cause);
-    } catch (TimeoutException e) {
-      storeFailure(operation, new StoreException("timeout", "no answer in time", e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      storeFailure(operation, new StoreException("unavailable", "interrupted", e));
-    }
-    return FAILED;
   }
 
   private Object join(Flight flight) {
@@ -729,17 +700,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     return ttlMillis + ThreadLocalRandom.current().nextLong(-jitterMillis, jitterMillis + 1);
   }
 
-  private void bumpAll() {
-    for (int i = 0; i < STRIPES; i++) {
-      epochs.incrementAndGet(i);
-    }
-  }
-
-  private static int stripe(Object key) {
-    int h = key.hashCode();
-    return (h ^ (h >>> 16)) & (STRIPES - 1);
-  }
-
   @SuppressWarnings("unchecked")
   private static <V> @Nullable V unwrap(Object value) {
     return value == NULL ? null : (V) value;
@@ -748,23 +708,6 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   @SuppressWarnings("unchecked")
   private static <V> V unwrapNonNull(Object value) {
     return (V) value;
-  }
-
-  private void logOnce(String kind, String message, Throwable error) {
-    if (loggedOnce.add(kind)) {
-      LOG.warn(
-          "cache {}: {} (logged once; later ones at DEBUG): {}", name, message, error.toString());
-    } else if (LOG.isDebugEnabled()) {
-      LOG.debug("cache {}: {}", name, message, error);
-    }
-  }
-
-  private void notify(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("cache {}: a CacheListener threw", name, e);
-    }
   }
 
   @Override

@@ -8,17 +8,23 @@ import dev.alchemist.core.codec.CodecException;
  * <pre>
  * offset size field
  *   0     1   magic 0xAC
- *   1     1   kind: 1 value, 2 remembered null
+ *   1     1   kind: 1 value, 2 remembered null, 3 tombstone
  *   2     8   expiry, epoch milliseconds, big-endian (lets a near cache and refresh-ahead know
  *             how long the entry lives without asking Redis for its PTTL)
- *  10     n   the codec's envelope (kind 1 only)
+ *  10     n   the codec's envelope (kind 1 only); 8 random bytes (kind 3)
  * </pre>
+ *
+ * <p>A tombstone is what an invalidation leaves: it reads as a miss, and because each one is
+ * unique, a load that read the key before the invalidation cannot write its (old) value over it
+ * (see {@link Store#setIfEquals}).
  */
 final class EntryFormat {
   static final int HEADER = 10;
   private static final byte MAGIC = (byte) 0xAC;
   private static final byte VALUE = 1;
   private static final byte NULL = 2;
+  private static final byte TOMBSTONE = 3;
+  private static final int TOMBSTONE_SIZE = HEADER + 8;
 
   private EntryFormat() {}
 
@@ -33,6 +39,22 @@ final class EntryFormat {
     byte[] bytes = new byte[HEADER];
     header(bytes, NULL, expiresAtMillis);
     return bytes;
+  }
+
+  static byte[] tombstone(long expiresAtMillis) {
+    byte[] bytes = new byte[TOMBSTONE_SIZE];
+    header(bytes, TOMBSTONE, expiresAtMillis);
+    long nonce = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    for (int i = TOMBSTONE_SIZE - 1; i >= HEADER; i--) {
+      bytes[i] = (byte) nonce;
+      nonce >>>= 8;
+    }
+    return bytes;
+  }
+
+  /** Whether the bytes are a tombstone (checked before {@link #checkIsNull}). */
+  static boolean isTombstone(byte[] bytes) {
+    return bytes.length == TOMBSTONE_SIZE && bytes[0] == MAGIC && bytes[1] == TOMBSTONE;
   }
 
   /**

@@ -91,6 +91,24 @@ public final class LocalStore implements Store {
   }
 
   @Override
+  public CompletableFuture<Boolean> setIfEquals(
+      String key, byte @Nullable [] expected, byte[] value, long ttlMillis) {
+    Entry next = new Entry(value, TimeUnit.MILLISECONDS.toNanos(ttlMillis));
+    boolean[] set = {false};
+    entries
+        .asMap()
+        .compute(
+            key,
+            (k, current) -> {
+              boolean same =
+                  current == null ? expected == null : Arrays.equals(current.value(), expected);
+              set[0] = same;
+              return same ? next : current;
+            });
+    return CompletableFuture.completedFuture(set[0]);
+  }
+
+  @Override
   public CompletableFuture<Void> delete(List<String> keys) {
     entries.invalidateAll(keys);
     return CompletableFuture.completedFuture(null);
@@ -122,13 +140,30 @@ public final class LocalStore implements Store {
   }
 
   @Override
-  public void publish(byte[] message) {
+  public CompletableFuture<Void> publish(byte[] message) {
     // one process, one store: nobody else to tell
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public void subscribe(Consumer<byte[]> messages, Consumer<String> events) {
+  public void subscribe(
+      Consumer<byte[]> messages, Consumer<@Nullable List<String>> keys, Consumer<String> events) {
     // nothing to subscribe to
+  }
+
+  @Override
+  public boolean tracking() {
+    return false;
+  }
+
+  @Override
+  public void trackPrefix(String prefix) {
+    // nothing to track
+  }
+
+  @Override
+  public void restoreTracking() {
+    // nothing to track
   }
 
   @Override

@@ -19,8 +19,10 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.push.PushMessage;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -29,11 +31,13 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +54,10 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis (or Redis Cluster) store over Lettuce: one multiplexed data connection, one pub/sub
- * connection, and a {@link CircuitBreaker} in front of every command.
+ * The Redis (or Redis Cluster) store over Lettuce: one multiplexed data connection (RESP3 on a
+ * single server, which also carries the invalidation pushes of client tracking), on a cluster one
+ * pub/sub connection for invalidation messages, and a {@link CircuitBreaker} in front of every
+ * command, invalidation messages included.
  *
  * <p>Keys travel as UTF-8 strings and values as raw bytes. Commands time out after the operation
  * timeout (Lettuce's {@link TimeoutOptions}); while disconnected, commands are rejected at once
@@ -67,6 +73,11 @@ public final class RedisStore implements Store {
   private static final String DELETE_IF_EQUALS =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0"
           + " end";
+  private static final String SET_IF_EQUALS =
+      "local current = redis.call('get', KEYS[1]) if current == false then current = '' end"
+          + " if current == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])"
+          + " return 1 end return 0";
+  private static final byte[] ABSENT = new byte[0];
   private static final int SCAN_COUNT = 500;
   private static final int REQUEST_QUEUE_SIZE = 65_536;
 
@@ -78,7 +89,16 @@ public final class RedisStore implements Store {
   private final String channel;
   private final long awaitMillis;
   private final String description;
+  private final boolean tracking;
+  private final List<String> secrets;
+  private final Duration connectTimeout;
   private volatile @Nullable StatefulRedisPubSubConnection<String, byte[]> pubSub;
+
+  /** The prefixes tracked on the data connection; guarded by trackingLock. */
+  private final java.util.Set<String> trackedPrefixes = new java.util.LinkedHashSet<>();
+
+  private final java.util.concurrent.locks.ReentrantLock trackingLock =
+      new java.util.concurrent.locks.ReentrantLock();
 
   /** Commands sent and not yet answered; close() waits for them (bounded). */
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
@@ -106,6 +126,9 @@ public final class RedisStore implements Store {
       BiConsumer<CircuitState, CircuitState> onTransition) {
     this.channel = channel;
     this.description = description;
+    this.tracking = !cluster;
+    this.connectTimeout = connectTimeout;
+    this.secrets = Redaction.secretsOf(uris);
     this.awaitMillis = operationTimeout.toMillis() * 2 + 1000;
     this.breaker =
         new CircuitBreaker(failureThreshold, openDuration.toNanos(), ticker, onTransition);
@@ -153,6 +176,8 @@ public final class RedisStore implements Store {
             ClientOptions.builder()
                 .timeoutOptions(timeouts)
                 .socketOptions(socket)
+                // RESP3 carries the invalidation pushes of client tracking on the data connection
+                .protocolVersion(ProtocolVersion.RESP3)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
         if (sslOptions != null) {
           options.sslOptions(sslOptions);
@@ -188,9 +213,10 @@ public final class RedisStore implements Store {
   }
 
   private AlchemistException unreachable(RuntimeException e) {
-    // Lettuce's message may repeat the URI; keep only the exception type to never leak a password.
+    // Lettuce's messages may repeat the URI: the cause is a copy with every secret taken out.
     return new AlchemistException(
-        "cannot connect to Redis at " + description + ": " + e.getClass().getSimpleName());
+        "cannot connect to Redis at " + description + ": " + Redaction.reason(e, connectTimeout),
+        Redaction.redact(e, secrets));
   }
 
   @Override
@@ -247,6 +273,23 @@ public final class RedisStore implements Store {
   }
 
   @Override
+  public CompletableFuture<Boolean> setIfEquals(
+      String key, byte @Nullable [] expected, byte[] value, long ttlMillis) {
+    byte[] ttl = Long.toString(ttlMillis).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return call(
+        () ->
+            commands
+                .<Long>eval(
+                    SET_IF_EQUALS,
+                    ScriptOutputType.INTEGER,
+                    new String[] {key},
+                    expected == null ? ABSENT : expected,
+                    value,
+                    ttl)
+                .thenApply(n -> n != null && n == 1L));
+  }
+
+  @Override
   public CompletableFuture<Void> delete(List<String> keys) {
     String[] array = keys.toArray(new String[0]);
     return call(() -> commands.unlink(array).thenApply(n -> null));
@@ -282,12 +325,108 @@ public final class RedisStore implements Store {
   }
 
   @Override
-  public void publish(byte[] message) {
-    call(() -> commands.publish(channel, message));
+  public CompletableFuture<Void> publish(byte[] message) {
+    return call(() -> commands.publish(channel, message).thenApply(n -> null));
   }
 
   @Override
-  public void subscribe(Consumer<byte[]> messages, Consumer<String> events) {
+  public void subscribe(
+      Consumer<byte[]> messages, Consumer<@Nullable List<String>> keys, Consumer<String> events) {
+    if (tracking) {
+      subscribeTracking(keys, events);
+    } else {
+      subscribePubSub(messages, events);
+    }
+  }
+
+  private void subscribeTracking(Consumer<@Nullable List<String>> keys, Consumer<String> events) {
+    dataConnection()
+        .addListener(
+            (PushMessage push) -> {
+              if (!"invalidate".equals(push.getType())) {
+                return;
+              }
+              List<Object> content = push.getContent(StringCodec.UTF8::decodeKey);
+              Object changed = content.size() > 1 ? content.get(1) : null;
+              if (changed instanceof List<?> list) {
+                List<String> names = new ArrayList<>(list.size());
+                for (Object o : list) {
+                  names.add(String.valueOf(o));
+                }
+                keys.accept(names);
+              } else {
+                keys.accept(null); // FLUSHDB / FLUSHALL: everything changed
+              }
+            });
+    client.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+            if (handler == connection) {
+              // Redis forgets a connection's tracking with the connection.
+              events.accept("lost");
+            }
+          }
+
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            if (handler == connection) {
+              events.accept("restored");
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean tracking() {
+    return tracking;
+  }
+
+  @Override
+  public void trackPrefix(String prefix) {
+    trackingLock.lock();
+    try {
+      if (trackedPrefixes.add(prefix)) {
+        enableTracking(List.of(prefix));
+      }
+    } finally {
+      trackingLock.unlock();
+    }
+  }
+
+  @Override
+  public void restoreTracking() {
+    trackingLock.lock();
+    try {
+      if (!trackedPrefixes.isEmpty()) {
+        // Off first: turning it on again for a prefix it already has (after a command that timed
+        // out but landed) would be refused as an overlap. Changes in between are missed, but the
+        // near caches are distrusted while this runs and cleared after it.
+        await(
+            call(
+                () ->
+                    dataConnection().async().clientTracking(TrackingArgs.Builder.enabled(false))));
+        enableTracking(List.copyOf(trackedPrefixes));
+      }
+    } finally {
+      trackingLock.unlock();
+    }
+  }
+
+  private void enableTracking(List<String> prefixes) {
+    // BCAST: told of every change under these prefixes, by anyone; NOLOOP: except our own writes,
+    // which this instance applies to its near cache itself.
+    TrackingArgs args =
+        TrackingArgs.Builder.enabled().bcast().noloop().prefixes(prefixes.toArray(new String[0]));
+    await(call(() -> dataConnection().async().clientTracking(args)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private StatefulRedisConnection<String, byte[]> dataConnection() {
+    return (StatefulRedisConnection<String, byte[]>) connection;
+  }
+
+  private void subscribePubSub(Consumer<byte[]> messages, Consumer<String> events) {
     StatefulRedisPubSubConnection<String, byte[]> connection;
     try {
       connection =
@@ -309,7 +448,7 @@ public final class RedisStore implements Store {
           public void subscribed(String ch, long count) {
             // Lettuce subscribes again after each reconnect; messages sent meanwhile are lost.
             if (subscribedOnce.getAndSet(true)) {
-              events.accept("resubscribed");
+              events.accept("restored");
             }
           }
         });
@@ -318,7 +457,7 @@ public final class RedisStore implements Store {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
             if (handler == pubSub) {
-              events.accept("disconnected");
+              events.accept("lost");
             }
           }
         });

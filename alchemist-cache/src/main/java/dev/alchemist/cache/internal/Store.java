@@ -28,6 +28,13 @@ public interface Store extends AutoCloseable {
   /** SET key value NX PX ttl: whether it was set. */
   CompletableFuture<Boolean> setIfAbsent(String key, byte[] value, long ttlMillis);
 
+  /**
+   * Sets {@code key} to {@code value} (PX ttl) only while it still holds {@code expected} (null:
+   * while it is absent), atomically: whether it was set.
+   */
+  CompletableFuture<Boolean> setIfEquals(
+      String key, byte @Nullable [] expected, byte[] value, long ttlMillis);
+
   /** Deletes the keys. */
   CompletableFuture<Void> delete(List<String> keys);
 
@@ -37,17 +44,36 @@ public interface Store extends AutoCloseable {
   /** Deletes every key that starts with {@code prefix}; blocks, and throws StoreException. */
   long deleteByPrefix(String prefix);
 
-  /** Publishes an invalidation message to the other instances; no-op for a local store. */
-  void publish(byte[] message);
+  /**
+   * Publishes an invalidation message to the other instances (pub/sub mode only); completes when
+   * Redis took it, fails if it did not.
+   */
+  CompletableFuture<Void> publish(byte[] message);
 
   /**
-   * Starts delivering other instances' invalidation messages to {@code messages}, and connection
-   * events to {@code events}: {@code "disconnected"} and {@code "resubscribed"}.
+   * Starts delivering what other instances changed. In pub/sub mode, their invalidation messages go
+   * to {@code messages}; in tracking mode, the keys Redis reports as changed go to {@code keys}
+   * (null: everything, after a flush). Connection events go to {@code events}: {@code "lost"} when
+   * changes may be missed from now on, {@code "restored"} when delivery works again (in tracking
+   * mode, after {@link #restoreTracking()}).
    */
-  void subscribe(Consumer<byte[]> messages, Consumer<String> events);
+  void subscribe(
+      Consumer<byte[]> messages, Consumer<@Nullable List<String>> keys, Consumer<String> events);
 
-  /** Whether other instances share this store (so invalidations must be published). */
+  /** Whether other instances share this store (so they must learn of changes). */
   boolean shared();
+
+  /**
+   * Whether Redis itself tells this store of other clients' writes under the tracked prefixes
+   * (RESP3 client tracking in broadcast mode), so no invalidation message needs publishing.
+   */
+  boolean tracking();
+
+  /** Adds a key prefix to tracking; blocks, and throws StoreException. */
+  void trackPrefix(String prefix);
+
+  /** Turns tracking on again for every prefix after a reconnect; blocks, throws StoreException. */
+  void restoreTracking();
 
   /** The circuit breaker state; always closed for a local store. */
   CircuitState circuitState();
