@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class KeyedDebouncerTest {
@@ -155,5 +157,57 @@ class KeyedDebouncerTest {
     KeyedDebouncer<String, Integer> d = debouncer(Duration.ofSeconds(1));
 
     assertThatThrownBy(() -> d.update(null, 1)).isInstanceOf(NullPointerException.class);
+  }
+
+  /**
+   * The expiry timer fires while flush() holds the key's lock (here: its sink is still running on
+   * another thread). The expiry used to give up without rescheduling, so the key was never
+   * forgotten.
+   */
+  @Test
+  void expire_whileFlushHoldsTheKey_stillExpiresTheKeyLater() throws Exception {
+    CountDownLatch inSink = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    DebounceSettings settings =
+        DebounceSettings.builder()
+            .name("keyed")
+            .interval(Duration.ofMillis(16))
+            .idleTimeout(Duration.ofMillis(100))
+            .scheduler(scheduler)
+            .ticker(scheduler.ticker())
+            .build();
+    KeyedDebouncer<String, Integer> d =
+        KeyedDebouncer.create(
+            settings,
+            (k, v) -> {
+              if (v == 2) {
+                inSink.countDown();
+                awaitQuietly(release);
+              }
+            });
+    at(0, () -> d.update("a", 1)); // delivered at 0, idle at 16, expiry due at 116
+    scheduler.advanceToMillis(50);
+    scheduler.rejectNext(1); // the timer refuses the delivery, so value 2 waits for flush()
+    at(50, () -> d.update("a", 2));
+
+    Thread flusher = new Thread(() -> d.flush("a"), "flusher");
+    flusher.start();
+    assertThat(inSink.await(10, TimeUnit.SECONDS)).isTrue();
+    scheduler.advanceToMillis(150); // the expiry runs while flush() is inside the sink
+    release.countDown();
+    flusher.join(10_000);
+    assertThat(flusher.isAlive()).isFalse();
+
+    scheduler.advanceToMillis(1_000);
+    assertThat(d.size()).as("keys tracked long after the idle timeout").isZero();
+    assertThat(d.stats().expiredKeys()).isEqualTo(1);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
