@@ -48,10 +48,13 @@ public interface KeyedDebouncer<K, T> extends AutoCloseable {
   }
 
   /**
-   * Offers a new value for {@code key}; it replaces any value of that key not yet delivered. After
-   * {@link #close()} the value is refused and counted in {@link DebounceStats#rejected()}.
+   * Offers a new value for {@code key}; it replaces any value of that key not yet delivered. An
+   * update that races with {@link #close()} is either delivered by it or counted in {@link
+   * DebounceStats#rejected()}.
    *
    * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws IllegalStateException if the debouncer is closed ({@code "keyed debouncer 'name' is
+   *     closed"}); the value is counted as rejected
    */
   void update(K key, T value);
 
@@ -71,8 +74,9 @@ public interface KeyedDebouncer<K, T> extends AutoCloseable {
   DebounceSettings settings();
 
   /**
-   * Delivers every key's pending value on the calling thread, cancels timer tasks and refuses later
-   * updates. Idempotent; does not shut down the scheduler or executor.
+   * Delivers every key's pending value on the calling thread, cancels timer tasks and makes later
+   * updates throw {@link IllegalStateException}. Idempotent; does not shut down the scheduler or
+   * executor.
    */
   @Override
   void close();

@@ -119,7 +119,7 @@ class KeyedDebouncerTest {
   }
 
   @Test
-  void close_withPendingKeys_deliversAllAndRejectsLaterUpdates() {
+  void close_withPendingKeys_deliversAllAndLaterUpdatesThrowIllegalState() {
     KeyedDebouncer<String, Integer> d = debouncer(Duration.ofSeconds(1));
     at(0, () -> d.update("a", 1));
     at(0, () -> d.update("b", 1));
@@ -128,7 +128,9 @@ class KeyedDebouncerTest {
     at(1, () -> d.update("b", 2));
 
     at(2, d::close);
-    d.update("c", 1);
+    assertThatThrownBy(() -> d.update("c", 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("keyed debouncer 'keyed' is closed");
     d.close();
     scheduler.advanceToMillis(5_000);
 

@@ -111,6 +111,17 @@ public final class DebounceEngine<K, T> {
     }
   }
 
+  /**
+   * Use after close is a bug in the caller, so it throws (and is counted as rejected); an update
+   * that races with close() past this check is still delivered or counted, never lost silently.
+   */
+  void checkOpen(String component) {
+    if (closed) {
+      rejected.increment();
+      throw new IllegalStateException(component + " '" + settings.name() + "' is closed");
+    }
+  }
+
   @Nullable ScheduledFuture<?> scheduleExpiry(Runnable task, long delayNanos) {
     try {
       return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
@@ -175,10 +186,7 @@ public final class DebounceEngine<K, T> {
     public void update(T value) {
       Objects.requireNonNull(value, "value");
       engine.received.increment();
-      if (engine.closed) {
-        engine.rejected.increment();
-        return;
-      }
+      engine.checkOpen("debounced updater");
       slot.offer(value); // a single slot never expires, so it always accepts
     }
 
@@ -222,10 +230,7 @@ public final class DebounceEngine<K, T> {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
       engine.received.increment();
-      if (engine.closed) {
-        engine.rejected.increment();
-        return;
-      }
+      engine.checkOpen("keyed debouncer");
       engine.offer(key, value);
     }
 
