@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * <p>No thread per key: a key holds at most one timer task while it has something to deliver and
  * none while it is quiet. A key with nothing to deliver for {@link DebounceSettings#idleTimeout()}
  * is forgotten (reported to {@link DebounceListener#onKeyExpired}); a later update starts it
- * afresh, so memory is bounded by the keys active within one idle timeout.
+ * afresh, so memory is bounded by the keys active within one idle timeout, and never more than
+ * {@link DebounceSettings#maxKeys()} keys: when full, updates for new keys are refused (counted and
+ * reported to {@link DebounceListener#onKeyRefused}) while tracked keys go on.
  *
  * <p>The sink runs as for {@link DebouncedUpdater}: never concurrently for the same key, in order
  * per key; different keys may be delivered concurrently when the executor is a pool.

@@ -212,4 +212,44 @@ class KeyedDebouncerTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void update_newKeyBeyondMaxKeys_isRefusedCountedAndReported() {
+    List<Object> refused = new ArrayList<>();
+    DebounceSettings settings =
+        DebounceSettings.builder()
+            .name("bounded")
+            .maxKeys(2)
+            .idleTimeout(Duration.ofMillis(100))
+            .scheduler(scheduler)
+            .ticker(scheduler.ticker())
+            .listener(
+                new DebounceListener() {
+                  @Override
+                  public void onKeyRefused(String name, Object key, int maxKeys) {
+                    refused.add(name + ":" + key + ":" + maxKeys);
+                  }
+                })
+            .build();
+    KeyedDebouncer<String, Integer> d =
+        KeyedDebouncer.create(settings, (k, v) -> deliveries.add(k + "=" + v));
+
+    d.update("a", 1);
+    d.update("b", 1);
+    scheduler.runDue();
+    d.update("c", 1); // a third key: refused, the two tracked keys are untouched
+    d.update("a", 2); // a tracked key still takes updates
+    scheduler.advanceToMillis(50);
+
+    assertThat(d.size()).isEqualTo(2);
+    assertThat(deliveries).containsExactly("a=1", "b=1", "a=2");
+    assertThat(refused).containsExactly("bounded:c:2");
+    assertThat(d.stats().rejected()).isEqualTo(1);
+
+    scheduler.advanceToMillis(500); // both keys expire, which frees room for new ones
+    d.update("c", 2);
+    scheduler.runDue();
+    assertThat(deliveries).endsWith("c=2");
+    assertThat(d.size()).isEqualTo(1);
+  }
 }
