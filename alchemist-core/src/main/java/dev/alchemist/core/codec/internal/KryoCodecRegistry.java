@@ -76,6 +76,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
   private static final List<Class<?>> JDK_VALUE_TYPES =
       List.of(
           String.class,
+          byte[].class,
           Integer.class,
           Long.class,
           Double.class,
@@ -481,6 +482,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
     Serializer<Map<Object, Object>> immutableMap = BoundedCollectionSerializers.map(Map::copyOf);
     kryo.register(Map.of().getClass(), immutableMap, 24);
     kryo.register(Map.of(1, 1).getClass(), immutableMap, 25);
+    kryo.register(byte[].class, new ByteArraySerializer(), 27);
     Class<?> streamList = Stream.of(1).toList().getClass();
     if (kryo.getClassResolver().getRegistration(streamList) == null) {
       kryo.register(streamList, immutableList, 26);
