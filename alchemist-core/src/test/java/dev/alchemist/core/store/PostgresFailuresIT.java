@@ -208,7 +208,11 @@ class PostgresFailuresIT {
               ConstraintViolationException.class, () -> db.messages().insertAll(batch));
       assertThat(direct).isNotNull();
       assertThat(direct.kind()).isEqualTo(ConstraintViolationException.Kind.UNIQUE);
-      assertThat(direct.getMessage()).contains("5 rows").contains(batch.get(0).id().toString());
+      assertThat(direct.getMessage())
+          .startsWith("messages.insertAll of 5 rows (ids " + batch.get(0).id() + ", ")
+          .contains(" and 2 more) violated a constraint: ")
+          .contains("messages_pkey");
+      System.out.println("constraint violation message: " + direct.getMessage());
 
       try (BatchingWriter<Message> writer =
           db.messageWriter(
