@@ -212,7 +212,6 @@ class PostgresFailuresIT {
           .startsWith("messages.insertAll of 5 rows (ids " + batch.get(0).id() + ", ")
           .contains(" and 2 more) violated a constraint: ")
           .contains("messages_pkey");
-      System.out.println("constraint violation message: " + direct.getMessage());
 
       try (BatchingWriter<Message> writer =
           db.messageWriter(
