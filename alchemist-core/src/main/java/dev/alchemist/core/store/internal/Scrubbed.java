@@ -73,7 +73,7 @@ final class Scrubbed {
       }
       if (original instanceof SQLException sql && copy instanceof SQLException sqlCopy) {
         SQLException next = sql.getNextException();
-        if (next != null && next != cause) {
+        if (next != null) { // often also the cause: then the same copy is both
           sqlCopy.setNextException((SQLException) copy(next, done, depth + 1));
         }
       }
