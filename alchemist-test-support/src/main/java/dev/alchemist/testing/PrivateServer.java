@@ -467,7 +467,8 @@ public final class PrivateServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A port nobody listens on right now; shared with the other private launchers. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,8 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Rows per second into {@code messages}, 1000 rows per operation: {@code insertAll} (one
  * transaction, JDBC batches that pgjdbc rewrites into multi-row inserts), {@code bulkLoad} (COPY),
- * and the baseline a host writes by hand with raw Jdbi: one {@code INSERT} per row, each its own
- * transaction. Scores are rows/s.
+ * and what a host writes by hand with raw Jdbi on the same pool: {@code rawJdbiPreparedBatch} (one
+ * {@code prepareBatch} inside one transaction, the fair baseline for {@code insertAll}) and {@code
+ * rawJdbiSingleRowInserts} (one {@code INSERT} per row, each its own transaction; context only: it
+ * shows what batching saves, not what the store adds). Scores are rows/s.
  *
  * <pre>
  * java -jar alchemist-bench/target/benchmarks.jar StoreInsertBenchmark -f 1 -wi 2 -w 2s -i 3 -r 2s
@@ -95,6 +98,26 @@ public class StoreInsertBenchmark {
   @OperationsPerInvocation(ROWS)
   public long storeBulkLoadCopy() {
     return db.messages().bulkLoad(rows);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public int rawJdbiPreparedBatch() {
+    return raw.inTransaction(
+        h -> {
+          PreparedBatch batch = h.prepareBatch(INSERT);
+          for (Message m : rows) {
+            batch
+                .bind(0, m.id())
+                .bind(1, m.dialogId())
+                .bind(2, m.role())
+                .bind(3, m.content())
+                .bind(4, m.timestamp())
+                .bind(5, m.tokenCount())
+                .add();
+          }
+          return batch.execute().length;
+        });
   }
 
   @Benchmark

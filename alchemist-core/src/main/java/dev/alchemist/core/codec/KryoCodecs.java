@@ -25,11 +25,12 @@ import org.jspecify.annotations.Nullable;
  * Message}, {@code MessageRole}, {@code DialogHistory}, {@code DomainEvent}, {@code DomainStats})
  * from 64. Ids are part of the wire format: never reuse one for another class.
  *
- * <p>Registered by default: primitives and their boxes, {@code String}, {@code UUID}, {@code
- * Instant}, {@code Duration}, {@code LocalDate}, {@code ArrayList}, {@code LinkedList}, {@code
- * HashMap}, {@code LinkedHashMap}, {@code HashSet}, {@code LinkedHashSet}, and the immutable
- * collections of {@code List.of}, {@code Set.of}, {@code Map.of} and {@code Stream.toList()}
- * (decoded as {@code List.copyOf}-style immutable collections).
+ * <p>Registered by default: primitives and their boxes, {@code String}, {@code byte[]} (also as a
+ * codec's own type: {@code codec(byte[].class)}), {@code UUID}, {@code Instant}, {@code Duration},
+ * {@code LocalDate}, {@code ArrayList}, {@code LinkedList}, {@code HashMap}, {@code LinkedHashMap},
+ * {@code HashSet}, {@code LinkedHashSet}, and the immutable collections of {@code List.of}, {@code
+ * Set.of}, {@code Map.of} and {@code Stream.toList()} (decoded as {@code List.copyOf}-style
+ * immutable collections).
  *
  * <p>A builder is not thread-safe; {@link Builder#build()} copies its state, so it may be reused.
  */

@@ -48,4 +48,15 @@ public interface DebounceListener {
    * @param key the key that was forgotten
    */
   default void onKeyExpired(String name, Object key) {}
+
+  /**
+   * A {@link KeyedDebouncer} that already tracks {@link DebounceSettings#maxKeys()} keys refused an
+   * update for a key it does not track. The value is not delivered; it is counted in {@link
+   * DebounceStats#rejected()}. Keys already tracked are unaffected.
+   *
+   * @param name the debouncer's {@link DebounceSettings#name()}
+   * @param key the key that was refused
+   * @param maxKeys the bound that was reached
+   */
+  default void onKeyRefused(String name, Object key, int maxKeys) {}
 }

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param name a low-cardinality name used in logs and listener calls, such as {@code "dashboard"}
  * @param interval the minimum time between two deliveries (per key)
  * @param idleTimeout how long a {@link KeyedDebouncer} keeps a key that has nothing to deliver
+ * @param maxKeys how many keys a {@link KeyedDebouncer} tracks at most; an update for a new key
+ *     beyond it is refused (see {@link Builder#maxKeys(int)})
  * @param scheduler the timer; {@code null} means one daemon thread shared by all debouncers
  * @param executor where the sink runs; {@code null} means on the timer thread
  * @param ticker the time source used to space deliveries
@@ -23,6 +25,7 @@ public record DebounceSettings(
     String name,
     Duration interval,
     Duration idleTimeout,
+    int maxKeys,
     @Nullable ScheduledExecutorService scheduler,
     @Nullable Executor executor,
     Ticker ticker,
@@ -34,6 +37,9 @@ public record DebounceSettings(
   /** How long a {@link KeyedDebouncer} keeps an idle key by default. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
 
+  /** How many keys a {@link KeyedDebouncer} tracks at most by default. */
+  public static final int DEFAULT_MAX_KEYS = 100_000;
+
   /** The longest interval or idle timeout accepted. */
   public static final Duration MAX_DURATION = Duration.ofDays(1);
 
@@ -42,6 +48,7 @@ public record DebounceSettings(
     Checks.notBlank("name", name);
     Checks.positive("interval", interval, MAX_DURATION);
     Checks.positive("idleTimeout", idleTimeout, MAX_DURATION);
+    Checks.inRange("maxKeys", maxKeys, 1, Integer.MAX_VALUE);
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(listener, "listener");
     if (idleTimeout.compareTo(interval) < 0) {
@@ -67,6 +74,7 @@ public record DebounceSettings(
             .name(name)
             .interval(interval)
             .idleTimeout(idleTimeout)
+            .maxKeys(maxKeys)
             .ticker(ticker)
             .listener(listener);
     b.scheduler = scheduler;
@@ -84,6 +92,7 @@ public record DebounceSettings(
     private String name = "debounce";
     private Duration interval = DEFAULT_INTERVAL;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxKeys = DEFAULT_MAX_KEYS;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Executor executor;
     private Ticker ticker = Ticker.system();
@@ -112,6 +121,21 @@ public record DebounceSettings(
      */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = Checks.positive("idleTimeout", idleTimeout, MAX_DURATION);
+      return this;
+    }
+
+    /**
+     * How many keys a {@link KeyedDebouncer} tracks at once; default {@value
+     * DebounceSettings#DEFAULT_MAX_KEYS}, at least 1. It bounds memory when keys come from outside
+     * (a connection id, a domain name in a request). When the debouncer is full, an update for a
+     * key it does not track is refused: the value is not delivered, it is counted in {@link
+     * DebounceStats#rejected()}, reported to {@link DebounceListener#onKeyRefused} and the first
+     * refusal is logged at WARN. Tracked keys are never evicted to make room, so a flood of new
+     * keys cannot push out the values of keys already pending; room comes back as keys expire after
+     * {@link #idleTimeout(Duration)}. Ignored by {@link DebouncedUpdater}.
+     */
+    public Builder maxKeys(int maxKeys) {
+      this.maxKeys = (int) Checks.inRange("maxKeys", maxKeys, 1, Integer.MAX_VALUE);
       return this;
     }
 
@@ -154,7 +178,7 @@ public record DebounceSettings(
      */
     public DebounceSettings build() {
       return new DebounceSettings(
-          name, interval, idleTimeout, scheduler, executor, ticker, listener);
+          name, interval, idleTimeout, maxKeys, scheduler, executor, ticker, listener);
     }
   }
 }

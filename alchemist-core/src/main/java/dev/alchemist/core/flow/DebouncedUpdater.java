@@ -51,10 +51,12 @@ public interface DebouncedUpdater<T> extends AutoCloseable {
   }
 
   /**
-   * Offers a new value; it replaces any value not yet delivered. After {@link #close()} the value
-   * is refused and counted in {@link DebounceStats#rejected()}.
+   * Offers a new value; it replaces any value not yet delivered. An update that races with {@link
+   * #close()} is either delivered by it or counted in {@link DebounceStats#rejected()}.
    *
    * @throws NullPointerException if {@code value} is null
+   * @throws IllegalStateException if the updater is closed ({@code "debounced updater 'name' is
+   *     closed"}); the value is counted as rejected
    */
   void update(T value);
 
@@ -72,9 +74,10 @@ public interface DebouncedUpdater<T> extends AutoCloseable {
   DebounceSettings settings();
 
   /**
-   * Delivers the pending value on the calling thread, cancels the timer task and refuses later
-   * updates. Idempotent; does not shut down the scheduler or executor, which belong to the host. An
-   * update that races with {@code close()} is either delivered or counted as rejected.
+   * Delivers the pending value on the calling thread, cancels the timer task and makes later
+   * updates throw {@link IllegalStateException}. Idempotent; does not shut down the scheduler or
+   * executor, which belong to the host. An update that races with {@code close()} is either
+   * delivered or counted as rejected.
    */
   @Override
   void close();

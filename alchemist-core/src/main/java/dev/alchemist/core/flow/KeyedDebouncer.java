@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * <p>No thread per key: a key holds at most one timer task while it has something to deliver and
  * none while it is quiet. A key with nothing to deliver for {@link DebounceSettings#idleTimeout()}
  * is forgotten (reported to {@link DebounceListener#onKeyExpired}); a later update starts it
- * afresh, so memory is bounded by the keys active within one idle timeout.
+ * afresh, so memory is bounded by the keys active within one idle timeout, and never more than
+ * {@link DebounceSettings#maxKeys()} keys: when full, updates for new keys are refused (counted and
+ * reported to {@link DebounceListener#onKeyRefused}) while tracked keys go on.
  *
  * <p>The sink runs as for {@link DebouncedUpdater}: never concurrently for the same key, in order
  * per key; different keys may be delivered concurrently when the executor is a pool.
@@ -48,10 +50,13 @@ public interface KeyedDebouncer<K, T> extends AutoCloseable {
   }
 
   /**
-   * Offers a new value for {@code key}; it replaces any value of that key not yet delivered. After
-   * {@link #close()} the value is refused and counted in {@link DebounceStats#rejected()}.
+   * Offers a new value for {@code key}; it replaces any value of that key not yet delivered. An
+   * update that races with {@link #close()} is either delivered by it or counted in {@link
+   * DebounceStats#rejected()}.
    *
    * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws IllegalStateException if the debouncer is closed ({@code "keyed debouncer 'name' is
+   *     closed"}); the value is counted as rejected
    */
   void update(K key, T value);
 
@@ -71,8 +76,9 @@ public interface KeyedDebouncer<K, T> extends AutoCloseable {
   DebounceSettings settings();
 
   /**
-   * Delivers every key's pending value on the calling thread, cancels timer tasks and refuses later
-   * updates. Idempotent; does not shut down the scheduler or executor.
+   * Delivers every key's pending value on the calling thread, cancels timer tasks and makes later
+   * updates throw {@link IllegalStateException}. Idempotent; does not shut down the scheduler or
+   * executor.
    */
   @Override
   void close();

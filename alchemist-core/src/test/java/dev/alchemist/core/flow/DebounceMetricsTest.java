@@ -1,6 +1,7 @@
 package dev.alchemist.core.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class DebounceMetricsTest {
     updater.update(3);
     scheduler.advance(Duration.ofMillis(100));
     updater.close();
-    updater.update(4);
+    assertThatThrownBy(() -> updater.update(4)).isInstanceOf(IllegalStateException.class);
 
     assertThat(counter("alchemist.flow.updates.received", null)).isEqualTo(4);
     assertThat(counter("alchemist.flow.updates", "delivered")).isEqualTo(1);

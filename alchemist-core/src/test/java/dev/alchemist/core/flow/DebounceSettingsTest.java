@@ -91,4 +91,18 @@ class DebounceSettingsTest {
     assertThat(first.name()).isEqualTo("a");
     assertThat(second.name()).isEqualTo("b");
   }
+
+  @Test
+  void maxKeys_zero_throwsNamingFieldAndValue() {
+    assertThatThrownBy(() -> DebounceSettings.builder().maxKeys(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxKeys must be between 1 and 2147483647 but was 0");
+  }
+
+  @Test
+  void maxKeys_default_isOneHundredThousand() {
+    assertThat(DebounceSettings.defaults().maxKeys())
+        .isEqualTo(DebounceSettings.DEFAULT_MAX_KEYS)
+        .isEqualTo(100_000);
+  }
 }

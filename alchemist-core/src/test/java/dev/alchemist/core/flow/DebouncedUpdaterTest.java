@@ -167,11 +167,13 @@ class DebouncedUpdaterTest {
   }
 
   @Test
-  void update_afterClose_isRejectedAndCounted() {
+  void update_afterClose_throwsIllegalStateNamingTheUpdaterAndCounts() {
     DebouncedUpdater<Integer> updater = updater();
     updater.close();
 
-    updater.update(1);
+    assertThatThrownBy(() -> updater.update(1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("debounced updater 'test' is closed");
     updater.flush();
     scheduler.advanceToMillis(100);
 

@@ -25,6 +25,7 @@ public final class FakeScheduler extends AbstractExecutorService
   private long nanos = 1_000_000_000L; // an arbitrary origin, like System.nanoTime()
   private long sequence;
   private boolean shutdown;
+  private int rejectNext;
 
   public Ticker ticker() {
     return () -> nanos;
@@ -62,6 +63,11 @@ public final class FakeScheduler extends AbstractExecutorService
     nanos = Math.max(nanos, target);
   }
 
+  /** Makes the next {@code count} schedule calls throw {@link RejectedExecutionException}. */
+  public void rejectNext(int count) {
+    rejectNext = count;
+  }
+
   /** Tasks scheduled and not yet run or cancelled. */
   public int queued() {
     return (int) queue.stream().filter(t -> !t.cancelled).count();
@@ -71,6 +77,10 @@ public final class FakeScheduler extends AbstractExecutorService
   public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
     if (shutdown) {
       throw new RejectedExecutionException("FakeScheduler is shut down");
+    }
+    if (rejectNext > 0) {
+      rejectNext--;
+      throw new RejectedExecutionException("FakeScheduler rejects this task as asked");
     }
     Task task = new Task(command, nanos + Math.max(0, unit.toNanos(delay)), sequence++);
     queue.add(task);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class KeyedDebouncerTest {
@@ -117,7 +119,7 @@ class KeyedDebouncerTest {
   }
 
   @Test
-  void close_withPendingKeys_deliversAllAndRejectsLaterUpdates() {
+  void close_withPendingKeys_deliversAllAndLaterUpdatesThrowIllegalState() {
     KeyedDebouncer<String, Integer> d = debouncer(Duration.ofSeconds(1));
     at(0, () -> d.update("a", 1));
     at(0, () -> d.update("b", 1));
@@ -126,7 +128,9 @@ class KeyedDebouncerTest {
     at(1, () -> d.update("b", 2));
 
     at(2, d::close);
-    d.update("c", 1);
+    assertThatThrownBy(() -> d.update("c", 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("keyed debouncer 'keyed' is closed");
     d.close();
     scheduler.advanceToMillis(5_000);
 
@@ -155,5 +159,97 @@ class KeyedDebouncerTest {
     KeyedDebouncer<String, Integer> d = debouncer(Duration.ofSeconds(1));
 
     assertThatThrownBy(() -> d.update(null, 1)).isInstanceOf(NullPointerException.class);
+  }
+
+  /**
+   * The expiry timer fires while flush() holds the key's lock (here: its sink is still running on
+   * another thread). The expiry used to give up without rescheduling, so the key was never
+   * forgotten.
+   */
+  @Test
+  void expire_whileFlushHoldsTheKey_stillExpiresTheKeyLater() throws Exception {
+    CountDownLatch inSink = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    DebounceSettings settings =
+        DebounceSettings.builder()
+            .name("keyed")
+            .interval(Duration.ofMillis(16))
+            .idleTimeout(Duration.ofMillis(100))
+            .scheduler(scheduler)
+            .ticker(scheduler.ticker())
+            .build();
+    KeyedDebouncer<String, Integer> d =
+        KeyedDebouncer.create(
+            settings,
+            (k, v) -> {
+              if (v == 2) {
+                inSink.countDown();
+                awaitQuietly(release);
+              }
+            });
+    at(0, () -> d.update("a", 1)); // delivered at 0, idle at 16, expiry due at 116
+    scheduler.advanceToMillis(50);
+    scheduler.rejectNext(1); // the timer refuses the delivery, so value 2 waits for flush()
+    at(50, () -> d.update("a", 2));
+
+    Thread flusher = new Thread(() -> d.flush("a"), "flusher");
+    flusher.start();
+    assertThat(inSink.await(10, TimeUnit.SECONDS)).isTrue();
+    scheduler.advanceToMillis(150); // the expiry runs while flush() is inside the sink
+    release.countDown();
+    flusher.join(10_000);
+    assertThat(flusher.isAlive()).isFalse();
+
+    scheduler.advanceToMillis(1_000);
+    assertThat(d.size()).as("keys tracked long after the idle timeout").isZero();
+    assertThat(d.stats().expiredKeys()).isEqualTo(1);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void update_newKeyBeyondMaxKeys_isRefusedCountedAndReported() {
+    List<Object> refused = new ArrayList<>();
+    DebounceSettings settings =
+        DebounceSettings.builder()
+            .name("bounded")
+            .maxKeys(2)
+            .idleTimeout(Duration.ofMillis(100))
+            .scheduler(scheduler)
+            .ticker(scheduler.ticker())
+            .listener(
+                new DebounceListener() {
+                  @Override
+                  public void onKeyRefused(String name, Object key, int maxKeys) {
+                    refused.add(name + ":" + key + ":" + maxKeys);
+                  }
+                })
+            .build();
+    KeyedDebouncer<String, Integer> d =
+        KeyedDebouncer.create(settings, (k, v) -> deliveries.add(k + "=" + v));
+
+    d.update("a", 1);
+    d.update("b", 1);
+    scheduler.runDue();
+    d.update("c", 1); // a third key: refused, the two tracked keys are untouched
+    d.update("a", 2); // a tracked key still takes updates
+    scheduler.advanceToMillis(50);
+
+    assertThat(d.size()).isEqualTo(2);
+    assertThat(deliveries).containsExactly("a=1", "b=1", "a=2");
+    assertThat(refused).containsExactly("bounded:c:2");
+    assertThat(d.stats().rejected()).isEqualTo(1);
+
+    scheduler.advanceToMillis(500); // both keys expire, which frees room for new ones
+    d.update("c", 2);
+    scheduler.runDue();
+    assertThat(deliveries).endsWith("c=2");
+    assertThat(d.size()).isEqualTo(1);
   }
 }

@@ -42,6 +42,35 @@ abstract class StoreContract {
   protected AlchemistDatabase db;
   protected SimpleMeterRegistry registry;
   protected final List<String> failedWriters = new CopyOnWriteArrayList<>();
+  protected final SettableClock clock = new SettableClock(BASE);
+
+  /** A clock that stands still until a test sets it. */
+  protected static final class SettableClock extends java.time.Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant value) {
+      now = value;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
 
   /** A builder for the database under test, with a schema of its own. */
   protected abstract AlchemistDatabase.Builder builder();
@@ -59,6 +88,7 @@ abstract class StoreContract {
             .meterRegistry(registry)
             .writeChunkSize(7) // small, so that insertAll really spans several JDBC batches
             .domainStatsRefreshInterval(Duration.ofHours(1))
+            .clock(clock)
             .listener(
                 new StoreListener() {
                   @Override
@@ -434,8 +464,24 @@ abstract class StoreContract {
         .isEqualTo(RefreshOutcome.FRESH_ENOUGH);
     assertThat(registry.get("alchemist.store.domain_stats.refresh").timer().count())
         .isGreaterThanOrEqualTo(1);
-    assertThat(registry.get("alchemist.store.domain_stats.staleness").gauge().value())
-        .isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
+  void domainStats_staleness_isDatabaseAgePlusLocalTimeSinceTheLastLook() {
+    clock.set(Instant.parse("2026-06-01T12:00:00Z"));
+    assertThat(db.domainStats().refreshNow()).isEqualTo(RefreshOutcome.REFRESHED);
+    double justRefreshed = staleness();
+    assertThat(justRefreshed)
+        .as("staleness right after a refresh, in seconds")
+        .isBetween(0.0, 3600.0); // fresher than the hourly interval, and a number, not NaN
+
+    clock.set(Instant.parse("2026-06-01T12:01:30Z"));
+
+    assertThat(staleness()).isEqualTo(justRefreshed + 90.0);
+  }
+
+  private double staleness() {
+    return registry.get("alchemist.store.domain_stats.staleness").gauge().value();
   }
 
   // ---- batching writer on the real database ----
@@ -463,20 +509,20 @@ abstract class StoreContract {
     Dialog ghost = new Dialog(UUID.randomUUID(), "u", "", BASE, BASE);
     try (BatchingWriter<Message> writer =
         db.messageWriter(
-            BatchSettings.builder().maxBatchSize(3).maxDelay(Duration.ofMillis(20)).build())) {
+            BatchSettings.builder().maxBatchSize(2).maxDelay(Duration.ofHours(1)).build())) {
       CompletableFuture<Void> ok1 = writer.submit(message(d, 1));
       CompletableFuture<Void> ok2 = writer.submit(message(d, 2));
-      CompletableFuture<Void> ok3 = writer.submit(message(d, 3));
-      CompletableFuture.allOf(ok1, ok2, ok3).get(30, TimeUnit.SECONDS);
-      CompletableFuture<Void> bad = writer.submit(message(ghost, 4));
-      CompletableFuture<Void> sameBatch = writer.submit(message(d, 5));
+      CompletableFuture.allOf(ok1, ok2).get(30, TimeUnit.SECONDS);
+      // Batches are cut by size only (the delay is an hour), so these two are one batch.
+      CompletableFuture<Void> bad = writer.submit(message(ghost, 3));
+      CompletableFuture<Void> sameBatch = writer.submit(message(d, 4));
       assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(ConstraintViolationException.class);
       assertThatThrownBy(() -> sameBatch.get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(ConstraintViolationException.class);
     }
-    assertThat(db.messages().count(d.id())).isEqualTo(3);
+    assertThat(db.messages().count(d.id())).isEqualTo(2);
     assertThat(failedWriters).contains("messages:2:ConstraintViolationException");
     assertThat(
             registry
@@ -486,5 +532,30 @@ abstract class StoreContract {
                 .counter()
                 .count())
         .isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void repositories_afterClose_throwIllegalStateDatabaseIsClosed() {
+    AlchemistDatabase closed =
+        builder()
+            .meterRegistry(new SimpleMeterRegistry())
+            .domainStatsRefreshInterval(Duration.ZERO)
+            .build();
+    closed.close();
+
+    UUID id = UUID.randomUUID();
+    for (org.junit.jupiter.api.function.Executable call :
+        List.<org.junit.jupiter.api.function.Executable>of(
+            () -> closed.dialogs().find(id),
+            () -> closed.dialogs().insert(new Dialog(id, "u", "", BASE, BASE)),
+            () -> closed.messages().lastN(id, 10),
+            () -> closed.messages().insertAll(List.of(message(newDialog(), 1))),
+            () -> closed.events().recent("d", 10),
+            () -> closed.domainStats().all(),
+            () -> closed.messageWriter(BatchSettings.builder().build()))) {
+      assertThatThrownBy(call::execute)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("database is closed");
+    }
   }
 }

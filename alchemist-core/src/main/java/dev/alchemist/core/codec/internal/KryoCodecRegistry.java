@@ -76,6 +76,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
   private static final List<Class<?>> JDK_VALUE_TYPES =
       List.of(
           String.class,
+          byte[].class,
           Integer.class,
           Long.class,
           Double.class,
@@ -265,6 +266,9 @@ public final class KryoCodecRegistry implements CodecRegistry {
       reusable = true;
       throw e;
     } catch (RuntimeException e) {
+      // Garbage input ends here often (an attacker can send a stream of it): keep the instance
+      // once its per-call state is cleared, instead of building a new Kryo for every failure.
+      reusable = worker.clearAfterFailure();
       throw decodeFailure(type, e);
     } finally {
       if (reusable) {
@@ -478,6 +482,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
     Serializer<Map<Object, Object>> immutableMap = BoundedCollectionSerializers.map(Map::copyOf);
     kryo.register(Map.of().getClass(), immutableMap, 24);
     kryo.register(Map.of(1, 1).getClass(), immutableMap, 25);
+    kryo.register(byte[].class, new ByteArraySerializer(), 27);
     Class<?> streamList = Stream.of(1).toList().getClass();
     if (kryo.getClassResolver().getRegistration(streamList) == null) {
       kryo.register(streamList, immutableList, 26);
@@ -526,6 +531,18 @@ public final class KryoCodecRegistry implements CodecRegistry {
         scratch = new byte[Math.max(size, Math.min(2 * scratch.length, maxOutputBytes))];
       }
       return scratch;
+    }
+
+    /**
+     * Clears what a failed read leaves behind in Kryo: the depth and graph state (reset) and the
+     * generic-type stacks, which FieldSerializer pushes and does not pop when a field throws.
+     * Returns whether the instance is clean enough to pool; registrations are never touched by a
+     * read.
+     */
+    boolean clearAfterFailure() {
+      kryo.reset();
+      kryo.setOptimizedGenerics(true); // a fresh, empty generics stack (true is Kryo's default)
+      return kryo.getDepth() == 0 && kryo.getGenerics().getGenericTypesSize() == 0;
     }
 
     /** Forgets the caller's bytes and sheds buffers that grew large, before pooling. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -48,10 +49,15 @@ public final class DebounceEngine<K, T> {
   final LongAdder rejected = new LongAdder();
   final LongAdder expired = new LongAdder();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final AtomicBoolean refusalLogged = new AtomicBoolean();
   volatile boolean closed;
 
   private final ConcurrentHashMap<K, DebounceSlot<K, T>> slots = new ConcurrentHashMap<>();
-  private final Function<K, DebounceSlot<K, T>> newSlot = k -> new DebounceSlot<>(this, k);
+
+  /** Slots in the map; counted apart because ConcurrentHashMap.size() is only an estimate. */
+  private final AtomicInteger keys = new AtomicInteger();
+
+  private final Function<K, @Nullable DebounceSlot<K, T>> newSlot = this::newSlotIfRoom;
 
   private DebounceEngine(
       DebounceSettings settings, boolean keyed, BiConsumer<? super @Nullable K, ? super T> sink) {
@@ -111,6 +117,17 @@ public final class DebounceEngine<K, T> {
     }
   }
 
+  /**
+   * Use after close is a bug in the caller, so it throws (and is counted as rejected); an update
+   * that races with close() past this check is still delivered or counted, never lost silently.
+   */
+  void checkOpen(String component) {
+    if (closed) {
+      rejected.increment();
+      throw new IllegalStateException(component + " '" + settings.name() + "' is closed");
+    }
+  }
+
   @Nullable ScheduledFuture<?> scheduleExpiry(Runnable task, long delayNanos) {
     try {
       return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
@@ -121,7 +138,7 @@ public final class DebounceEngine<K, T> {
 
   void retired(DebounceSlot<K, T> slot) {
     K key = Objects.requireNonNull(slot.key());
-    if (slots.remove(key, slot)) {
+    if (forget(key, slot)) {
       expired.increment();
       try {
         listener.onKeyExpired(settings.name(), key);
@@ -137,16 +154,57 @@ public final class DebounceEngine<K, T> {
       DebounceSlot<K, T> slot = slots.get(key);
       if (slot == null) {
         slot = slots.computeIfAbsent(key, newSlot);
+        if (slot == null) {
+          refuse(key, v);
+          return;
+        }
       }
       if (slot.offer(v)) {
         return;
       }
       // The slot expired under us: carry what we left there to a live slot.
-      slots.remove(key, slot);
+      forget(key, slot);
       v = slot.pending.getAndSet(DebounceSlot.EMPTY);
       if (v == DebounceSlot.EMPTY) {
         return; // a concurrent update already carried it (and ours was coalesced into it)
       }
+    }
+  }
+
+  /** Makes a slot while there is room; null (no mapping) when the debouncer is full. */
+  private @Nullable DebounceSlot<K, T> newSlotIfRoom(K key) {
+    if (keys.incrementAndGet() > settings.maxKeys()) {
+      keys.decrementAndGet();
+      return null;
+    }
+    return new DebounceSlot<>(this, key);
+  }
+
+  private boolean forget(K key, DebounceSlot<K, T> slot) {
+    if (slots.remove(key, slot)) {
+      keys.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  /** The debouncer is full: the value of an untracked key is refused, counted and reported. */
+  private void refuse(K key, Object value) {
+    if (value != DebounceSlot.EMPTY) {
+      rejected.increment();
+    }
+    int max = settings.maxKeys();
+    if (refusalLogged.compareAndSet(false, true)) {
+      log.warn(
+          "Debouncer '{}' tracks its maximum of {} keys and refuses updates for new keys until"
+              + " some expire; later refusals are counted in rejected and not logged",
+          settings.name(),
+          max);
+    }
+    try {
+      listener.onKeyRefused(settings.name(), key, max);
+    } catch (RuntimeException e) {
+      log.warn("Debouncer '{}' listener threw in onKeyRefused", settings.name(), e);
     }
   }
 
@@ -175,10 +233,7 @@ public final class DebounceEngine<K, T> {
     public void update(T value) {
       Objects.requireNonNull(value, "value");
       engine.received.increment();
-      if (engine.closed) {
-        engine.rejected.increment();
-        return;
-      }
+      engine.checkOpen("debounced updater");
       slot.offer(value); // a single slot never expires, so it always accepts
     }
 
@@ -222,10 +277,7 @@ public final class DebounceEngine<K, T> {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
       engine.received.increment();
-      if (engine.closed) {
-        engine.rejected.increment();
-        return;
-      }
+      engine.checkOpen("keyed debouncer");
       engine.offer(key, value);
     }
 
@@ -266,6 +318,7 @@ public final class DebounceEngine<K, T> {
         slot.closeAndFlush();
       }
       engine.slots.clear();
+      engine.keys.set(0);
     }
 
     @Override

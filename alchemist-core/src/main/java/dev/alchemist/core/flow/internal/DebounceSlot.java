@@ -44,6 +44,12 @@ final class DebounceSlot<K, T> implements Runnable {
   /** When the slot last went idle; guarded by {@link #lock}. */
   private long idleSinceNanos;
 
+  /**
+   * Set by an expiry that found the lock taken by {@link #flush}; the flush re-runs the expiry
+   * check after it unlocks, so the key still expires.
+   */
+  private volatile boolean expiryMissed;
+
   private volatile @Nullable ScheduledFuture<?> timer;
   private volatile @Nullable ScheduledFuture<?> expiryTimer;
 
@@ -162,9 +168,15 @@ final class DebounceSlot<K, T> implements Runnable {
       Object value = pending.getAndSet(EMPTY);
       if (value != EMPTY) {
         deliver(value);
+        if (state.get() == IDLE) {
+          idleSinceNanos = engine.ticker.read(); // a delivery ends the idle period
+        }
       }
     } finally {
       lock.unlock();
+    }
+    if (expiryMissed) {
+      expire();
     }
   }
 
@@ -188,15 +200,20 @@ final class DebounceSlot<K, T> implements Runnable {
   }
 
   private void expire() {
+    // Flag first, then try: a holder that unlocks after our failed tryLock sees the flag. The drain
+    // (run) needs no flag: it ends either busy or by scheduling a fresh expiry of its own.
+    expiryMissed = true;
     if (!lock.tryLock()) {
-      return; // delivering, so not idle
+      return;
     }
+    expiryMissed = false;
     try {
       if (engine.closed || state.get() != IDLE || pending.get() != EMPTY) {
         return; // busy again; the next idle period schedules its own expiry
       }
       long left = idleSinceNanos + engine.idleTimeoutNanos - engine.ticker.read();
       if (left > 0) {
+        cancel(expiryTimer); // at most one expiry task per slot, also when a flush re-ran us
         expiryTimer = engine.scheduleExpiry(expiryTask, left);
         return;
       }

@@ -6,11 +6,14 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** Chunked JDBC batches, shared by every insertAll and by the H2 fallback of bulkLoad. */
 final class Batches {
+  private static final int SHOWN_IDS = 3;
+
   private Batches() {}
 
   /** A copy without nulls, so a null found halfway does not leave half a batch written. */
@@ -26,6 +29,25 @@ final class Batches {
       i++;
     }
     return copy;
+  }
+
+  /**
+   * What a failed batch reports: the operation, the row count and the first ids, never a row's
+   * content (the rows hold users' text).
+   */
+  static <T> Supplier<String> describe(String operation, List<T> rows, Function<T, ?> id) {
+    return () -> {
+      StringBuilder out = new StringBuilder(operation).append(" of ").append(rows.size());
+      out.append(rows.size() == 1 ? " row (id " : " rows (ids ");
+      int shown = Math.min(rows.size(), SHOWN_IDS);
+      for (int i = 0; i < shown; i++) {
+        out.append(i == 0 ? "" : ", ").append(id.apply(rows.get(i)));
+      }
+      if (rows.size() > shown) {
+        out.append(" and ").append(rows.size() - shown).append(" more");
+      }
+      return out.append(')').toString();
+    };
   }
 
   /** Executes {@code rows} as batches of at most {@code chunkSize}; returns how many rows. */

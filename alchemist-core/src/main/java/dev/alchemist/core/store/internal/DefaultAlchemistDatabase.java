@@ -66,6 +66,9 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   private final List<BatchingWriter<?>> writers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Set once close() has drained the writers: from then on every repository call is refused. */
+  private volatile boolean released;
+
   private DefaultAlchemistDatabase(
       DatabaseSettings settings,
       DataSource dataSource,
@@ -90,7 +93,15 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
         Tags.of(
             "pool", settings.pool().poolName(), "dialect", dialect.name().toLowerCase(Locale.ROOT));
     Jdbi jdbi = JdbiSetup.create(dataSource);
-    this.sql = new Sql(jdbi, dialect, settings.writeChunkSize(), errors);
+    HikariDataSource hikari = dataSource instanceof HikariDataSource h ? h : null;
+    this.sql =
+        new Sql(
+            jdbi,
+            dialect,
+            settings.writeChunkSize(),
+            errors,
+            () -> released,
+            () -> evictConnections(hikari));
     CopyLoader copy = dialect == Dialect.POSTGRESQL ? new CopyLoader() : null;
     this.dialogs = new JdbiDialogRepository(sql);
     this.messages = new JdbiMessageRepository(sql, copy);
@@ -110,6 +121,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
       StoreListener listener) {
     String jdbcUrl = settings.jdbcUrl();
     String safeUrl = jdbcUrl == null ? "(host DataSource)" : Urls.redact(jdbcUrl);
+    JdbcLogin login =
+        jdbcUrl == null ? null : JdbcLogin.of(jdbcUrl, settings.user(), settings.password());
     PoolSettings pool = settings.pool();
     HikariDataSource ownPool = null;
     ScheduledExecutorService scheduler = hostScheduler;
@@ -118,12 +131,12 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
       if (hostDataSource != null) {
         dataSource = hostDataSource;
       } else {
-        if (jdbcUrl == null) {
+        if (login == null) {
           throw new IllegalStateException("jdbcUrl is required without a dataSource");
         }
         SqlErrors startupErrors =
             new SqlErrors(safeUrl, pool.poolName(), pool.connectionTimeout(), Optional::empty);
-        ownPool = openPool(settings, jdbcUrl, registry, startupErrors);
+        ownPool = openPool(settings, login, registry, startupErrors);
         dataSource = ownPool;
       }
       HikariDataSource hikari =
@@ -133,7 +146,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
               safeUrl, pool.poolName(), pool.connectionTimeout(), () -> poolState(hikari));
       Dialect dialect = detect(dataSource, errors);
       if (settings.migrate()) {
-        migrate(settings, hostDataSource == null ? null : dataSource, dialect, errors);
+        migrate(settings, login, hostDataSource == null ? null : dataSource, dialect, errors);
       }
       boolean ownScheduler = hostScheduler == null;
       if (scheduler == null) {
@@ -165,7 +178,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   }
 
   private static HikariDataSource openPool(
-      DatabaseSettings settings, String jdbcUrl, MeterRegistry registry, SqlErrors errors) {
+      DatabaseSettings settings, JdbcLogin login, MeterRegistry registry, SqlErrors errors) {
+    String jdbcUrl = login.url();
     boolean h2 = jdbcUrl.startsWith("jdbc:h2:");
     if (h2) {
       requireH2();
@@ -173,11 +187,11 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     PoolSettings pool = settings.pool();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
-    if (settings.user() != null) {
-      config.setUsername(settings.user());
+    if (login.user() != null) {
+      config.setUsername(login.user());
     }
-    if (settings.password() != null && !settings.password().isEmpty()) {
-      config.setPassword(settings.password());
+    if (login.password() != null && !login.password().isEmpty()) {
+      config.setPassword(login.password());
     }
     config.setPoolName(pool.poolName());
     config.setMaximumPoolSize(pool.maxConnections());
@@ -207,6 +221,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
       props.setProperty("socketTimeout", Long.toString(pool.socketTimeout().toSeconds()));
       props.setProperty("tcpKeepAlive", "true");
       props.setProperty("ApplicationName", "alchemist");
+      login.secretProperties().forEach(props::setProperty);
       config.setDataSourceProperties(props);
     }
     try {
@@ -250,6 +265,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
    */
   private static void migrate(
       DatabaseSettings settings,
+      @Nullable JdbcLogin login,
       @Nullable DataSource hostDataSource,
       Dialect dialect,
       SqlErrors errors) {
@@ -264,10 +280,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     if (hostDataSource != null) {
       config.dataSource(hostDataSource);
     } else {
-      config.dataSource(
-          java.util.Objects.requireNonNull(settings.jdbcUrl()),
-          settings.user(),
-          settings.password());
+      JdbcLogin own = java.util.Objects.requireNonNull(login);
+      config.dataSource(own.url(), own.user(), own.password());
     }
     if (schema != null) {
       config.schemas(schema).defaultSchema(schema).createSchemas(true);
@@ -291,6 +305,14 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
             });
     executor.setRemoveOnCancelPolicy(true);
     return executor;
+  }
+
+  /** After a broken connection: every pooled connection is suspect; in-use ones go on return. */
+  private static void evictConnections(@Nullable HikariDataSource pool) {
+    HikariPoolMXBean bean = pool == null ? null : pool.getHikariPoolMXBean();
+    if (bean != null) {
+      bean.softEvictConnections();
+    }
   }
 
   private static Optional<PoolState> poolState(@Nullable HikariDataSource pool) {
@@ -404,6 +426,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
         failures.add(e);
       }
     }
+    released = true;
     if (ownScheduler) {
       scheduler.shutdown();
       try {

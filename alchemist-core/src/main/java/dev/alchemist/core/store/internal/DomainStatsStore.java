@@ -121,7 +121,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
 
   @Override
   public List<DomainStats> all() {
-    return sql.withHandle(
+    return sql.read(
         "domainStats.all",
         h -> h.createQuery(STATS_COLUMNS + "ORDER BY domain").mapTo(DomainStats.class).list());
   }
@@ -129,7 +129,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
   @Override
   public Optional<DomainStats> forDomain(String domain) {
     Checks.token("domain", domain);
-    return sql.withHandle(
+    return sql.read(
         "domainStats.forDomain",
         h ->
             h.createQuery(STATS_COLUMNS + "WHERE domain = ?")
@@ -140,7 +140,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
 
   @Override
   public Instant refreshedAt() {
-    return sql.withHandle("domainStats.refreshedAt", this::observe).refreshedAt();
+    return sql.read("domainStats.refreshedAt", this::observe).refreshedAt();
   }
 
   @Override
@@ -160,7 +160,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
           sql.inTransaction("domainStats.refresh", h -> refreshInTransaction(h, onlyIfDue));
       if (outcome == RefreshOutcome.REFRESHED) {
         duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        sql.withHandle("domainStats.refreshedAt", this::observe);
+        sql.read("domainStats.refreshedAt", this::observe);
       }
       failureLogged.set(false);
       return outcome;

@@ -36,7 +36,9 @@ final class JdbiDialogRepository implements DialogRepository {
     if (rows.isEmpty()) {
       return 0;
     }
-    return sql.inTransaction("dialogs.insertAll", h -> insertChunked(h, rows, sql.chunkSize));
+    return sql.inTransaction(
+        Batches.describe("dialogs.insertAll", rows, Dialog::id),
+        h -> insertChunked(h, rows, sql.chunkSize));
   }
 
   static int insertChunked(Handle h, List<Dialog> rows, int chunkSize) {
@@ -60,7 +62,7 @@ final class JdbiDialogRepository implements DialogRepository {
   @Override
   public Optional<Dialog> find(UUID id) {
     Checks.notNull("id", id);
-    return sql.withHandle(
+    return sql.read(
         "dialogs.find",
         h ->
             h.createQuery("SELECT " + COLUMNS + " FROM dialogs WHERE id = ?")
@@ -73,7 +75,7 @@ final class JdbiDialogRepository implements DialogRepository {
   public List<Dialog> recentForUser(String userId, int limit) {
     Checks.notBlank("userId", userId);
     Sql.checkLimit("limit", limit);
-    return sql.withHandle(
+    return sql.read(
         "dialogs.recentForUser",
         h ->
             h.createQuery(

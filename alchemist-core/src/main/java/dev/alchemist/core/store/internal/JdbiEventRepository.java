@@ -41,7 +41,8 @@ final class JdbiEventRepository implements EventRepository {
     if (rows.isEmpty()) {
       return 0;
     }
-    return sql.inTransaction("events.insertAll", h -> insertChunked(h, rows));
+    return sql.inTransaction(
+        Batches.describe("events.insertAll", rows, DomainEvent::id), h -> insertChunked(h, rows));
   }
 
   private int insertChunked(Handle h, Iterable<DomainEvent> rows) {
@@ -76,7 +77,7 @@ final class JdbiEventRepository implements EventRepository {
   @Override
   public Optional<DomainEvent> find(UUID id) {
     Checks.notNull("id", id);
-    return sql.withHandle(
+    return sql.read(
         "events.find",
         h -> h.createQuery(SELECT + "WHERE id = ?").bind(0, id).mapTo(DomainEvent.class).findOne());
   }
@@ -85,7 +86,7 @@ final class JdbiEventRepository implements EventRepository {
   public List<DomainEvent> recent(String domain, int limit) {
     Checks.token("domain", domain);
     Sql.checkLimit("limit", limit);
-    return sql.withHandle(
+    return sql.read(
         "events.recent",
         h ->
             h.createQuery(SELECT + "WHERE domain = ? ORDER BY created_at DESC, id DESC LIMIT ?")

@@ -56,7 +56,8 @@ final class JdbiMessageRepository implements MessageRepository {
     if (rows.isEmpty()) {
       return 0;
     }
-    return sql.inTransaction("messages.insertAll", h -> insertChunked(h, rows));
+    return sql.inTransaction(
+        Batches.describe("messages.insertAll", rows, Message::id), h -> insertChunked(h, rows));
   }
 
   private int insertChunked(Handle h, Iterable<Message> rows) {
@@ -90,7 +91,7 @@ final class JdbiMessageRepository implements MessageRepository {
   @Override
   public Optional<Message> find(UUID id) {
     Checks.notNull("id", id);
-    return sql.withHandle(
+    return sql.read(
         "messages.find",
         h -> h.createQuery(SELECT + "WHERE id = ?").bind(0, id).mapTo(Message.class).findOne());
   }
@@ -100,7 +101,7 @@ final class JdbiMessageRepository implements MessageRepository {
     Checks.notNull("dialogId", dialogId);
     Sql.checkLimit("n", n);
     List<Message> newestFirst =
-        sql.withHandle(
+        sql.read(
             "messages.lastN",
             h ->
                 h.createQuery(LAST_N)
@@ -117,7 +118,7 @@ final class JdbiMessageRepository implements MessageRepository {
     Sql.checkLimit("limit", limit);
     // One row more than asked tells whether another page exists without a second query.
     List<Message> newestFirst =
-        sql.withHandle(
+        sql.read(
             "messages.olderThan",
             h -> {
               if (before == null) {
@@ -145,7 +146,7 @@ final class JdbiMessageRepository implements MessageRepository {
     Checks.notNull("dialogId", dialogId);
     Sql.checkLimit("limit", limit);
     List<Message> oldestFirst =
-        sql.withHandle(
+        sql.read(
             "messages.newerThan",
             h -> {
               if (after == null) {
@@ -171,7 +172,7 @@ final class JdbiMessageRepository implements MessageRepository {
   @Override
   public long count(UUID dialogId) {
     Checks.notNull("dialogId", dialogId);
-    return sql.withHandle(
+    return sql.read(
         "messages.count",
         h ->
             h.createQuery("SELECT count(*) FROM messages WHERE dialog_id = ?")

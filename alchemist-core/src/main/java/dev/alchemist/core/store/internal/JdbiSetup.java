@@ -14,6 +14,8 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.StatementExceptions.MessageRendering;
 
 /** The Jdbi instance the repositories share: record mappers and time handling. */
 final class JdbiSetup {
@@ -21,6 +23,9 @@ final class JdbiSetup {
 
   static Jdbi create(DataSource dataSource) {
     Jdbi jdbi = Jdbi.create(dataSource);
+    // Jdbi's default message appends the statement and its bound values (users' text); the
+    // store's own messages say which operation and rows failed instead.
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(MessageRendering.NONE);
     // Records map by constructor, columns matched to components by snake_case name.
     jdbi.registerRowMapper(ConstructorMapper.factory(Dialog.class));
     jdbi.registerRowMapper(ConstructorMapper.factory(Message.class));

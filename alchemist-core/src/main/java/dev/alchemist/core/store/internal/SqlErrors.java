@@ -14,12 +14,12 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns what JDBC, HikariCP and Jdbi throw into the store's exception family. The driver's message
- * is kept to its first line: later lines (pgjdbc's "Detail", H2's "SQL statement") repeat bound
- * values.
+ * Turns what JDBC, HikariCP and Jdbi throw into the store's exception family. Neither our message
+ * nor the cause we chain carries the driver's own text: both go through {@link Scrubbed}, which
+ * keeps the one-line reason, SQLState and stack trace and drops bound values, statements and
+ * passwords. The cause is a scrubbed copy of the driver's chain, never the original.
  */
 final class SqlErrors {
-  private static final int MAX_DETAIL = 300;
 
   private final String safeUrl;
   private final String poolName;
@@ -50,13 +50,14 @@ final class SqlErrors {
         return unavailable(lastFailure);
       }
       PoolState state = poolState.get().orElse(new PoolState(-1, -1, -1, -1));
-      return new PoolExhaustedException(poolName, state, connectionTimeout, failure);
+      return new PoolExhaustedException(poolName, state, connectionTimeout, Scrubbed.copy(failure));
     }
     if (sql == null) {
       if (find(failure, ConnectException.class) != null) {
         return unavailable(failure);
       }
-      return new DatabaseException(operation + " failed: " + detail(failure), null, failure);
+      return new DatabaseException(
+          operation + " failed: " + detail(failure), null, Scrubbed.copy(failure));
     }
     String state = sql.getSQLState();
     if (state != null && state.startsWith("23")) {
@@ -64,13 +65,38 @@ final class SqlErrors {
           operation + " violated a constraint: " + detail(sql),
           ConstraintViolationException.Kind.ofSqlState(state),
           state,
-          failure);
+          Scrubbed.copy(failure));
     }
     if (isUnavailable(state)) {
-      return unavailable(sql);
+      return unavailable(failure);
     }
     return new DatabaseException(
-        operation + " failed (SQLState " + state + "): " + detail(sql), state, failure);
+        operation + " failed (SQLState " + state + "): " + detail(sql),
+        state,
+        Scrubbed.copy(failure));
+  }
+
+  /**
+   * Whether {@code failure} says the connection in use broke (the server restarted, the network
+   * dropped) as opposed to the pool having none to give: then other pooled connections are suspect
+   * too, and a read may be tried again on a fresh one.
+   */
+  static boolean isConnectionLost(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException timeout && isPoolTimeout(timeout)) {
+        return false;
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null && (state.startsWith("08") || state.startsWith("57P0"))) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** For failures while the pool starts: the database is unreachable or refuses the login. */
@@ -78,7 +104,7 @@ final class SqlErrors {
     SQLException sql = find(failure, SQLException.class);
     String state = sql == null ? null : sql.getSQLState();
     Throwable root = sql != null ? sql : failure;
-    return new DatabaseUnavailableException(safeUrl, detail(root), state, failure);
+    return new DatabaseUnavailableException(safeUrl, detail(root), state, Scrubbed.copy(failure));
   }
 
   private static boolean isPoolTimeout(SQLTransientConnectionException e) {
@@ -109,17 +135,7 @@ final class SqlErrors {
   }
 
   private static String detail(Throwable failure) {
-    String message = failure.getMessage();
-    if (message == null || message.isBlank()) {
-      return failure.getClass().getSimpleName();
-    }
-    int newline = message.indexOf('\n');
-    String first = newline < 0 ? message : message.substring(0, newline);
-    int statement = first.indexOf("; SQL statement:");
-    if (statement >= 0) {
-      first = first.substring(0, statement);
-    }
-    first = Urls.redact(first.strip());
-    return first.length() <= MAX_DETAIL ? first : first.substring(0, MAX_DETAIL - 3) + "...";
+    String text = Scrubbed.text(failure.getMessage());
+    return text.isEmpty() ? failure.getClass().getSimpleName() : text;
   }
 }

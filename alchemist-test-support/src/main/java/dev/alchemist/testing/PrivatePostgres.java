@@ -1,0 +1,378 @@
+package dev.alchemist.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A PostgreSQL server of one test's own, in a temporary data directory on a free loopback port, for
+ * tests that stop or restart the database, or need a password-protected one, without touching the
+ * shared server of {@link TestServices}.
+ *
+ * <pre>{@code
+ * try (PrivatePostgres pg = PrivatePostgres.start()) {
+ *   db = AlchemistDatabase.builder().jdbcUrl(pg.jdbcUrl()).user(pg.user()).build();
+ *   pg.stopImmediately();   // like a crash: backends are killed, clients see broken connections
+ *   pg.startAgain();        // same port and data
+ * }
+ * }</pre>
+ *
+ * <p>{@code initdb} and {@code pg_ctl} come from the newest {@code
+ * /usr/lib/postgresql/<version>/bin} (Debian's layout; {@code apt-get install postgresql}).
+ * PostgreSQL refuses to run as root, so when the JVM runs as root they run as the {@code postgres}
+ * user through {@code runuser}. Every {@code pg_ctl} call names this instance's data directory, so
+ * only this instance is ever stopped.
+ *
+ * <p>{@link #withPassword(String, String)} makes a server whose TCP logins need that password
+ * (scram-sha-256 in its {@code pg_hba.conf}); {@link #start()} trusts every local login as user
+ * {@code postgres}.
+ *
+ * <p>{@link #close()} stops the server (fast shutdown) and deletes its directory; a JVM shutdown
+ * hook stops servers that were never closed. Thread-safe: lifecycle methods are serialized.
+ */
+public final class PrivatePostgres implements AutoCloseable {
+  private static final String HOST = "127.0.0.1";
+  private static final String OS_USER = "postgres";
+  private static final long COMMAND_TIMEOUT_SECONDS = 60;
+  private static final Set<PrivatePostgres> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(PrivatePostgres::stopAllOpen, "alchemist-private-postgres"));
+  }
+
+  private final Path bin;
+  private final Path directory;
+  private final Path data;
+  private final Path log;
+  private final int port;
+  private final String user;
+  private final String password;
+  private final ReentrantLock lock = new ReentrantLock();
+  private boolean running;
+  private boolean closed;
+
+  private PrivatePostgres(Path bin, Path directory, int port, String user, String password) {
+    this.bin = bin;
+    this.directory = directory;
+    this.data = directory.resolve("data");
+    this.log = directory.resolve("server.log");
+    this.port = port;
+    this.user = user;
+    this.password = password;
+  }
+
+  /** Starts a server that trusts local logins as {@code postgres}, with no password. */
+  public static PrivatePostgres start() {
+    return launch(OS_USER, "");
+  }
+
+  /**
+   * Starts a server whose superuser is {@code user} and whose TCP logins need {@code password}
+   * (scram-sha-256).
+   */
+  public static PrivatePostgres withPassword(String user, String password) {
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("password must not be empty");
+    }
+    return launch(user, password);
+  }
+
+  /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}, without credentials. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
+  }
+
+  /** The port, the same across restarts. */
+  public int port() {
+    return port;
+  }
+
+  /** The superuser to log in as. */
+  public String user() {
+    return user;
+  }
+
+  /** The password, empty for a server made by {@link #start()}. */
+  public String password() {
+    return password;
+  }
+
+  /** The server's log; deleted by {@link #close()}. */
+  public Path logFile() {
+    return log;
+  }
+
+  /**
+   * Stops the server in immediate mode ({@code pg_ctl -m immediate}), as a crash would: backends
+   * are killed and clients keep connections that no longer work. Returns once it is down.
+   */
+  public void stopImmediately() {
+    stop("immediate");
+  }
+
+  /** Starts the stopped server again on the same port and data; returns when it accepts logins. */
+  public void startAgain() {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("cannot start " + this + ": it is closed");
+      }
+      if (!running) {
+        pgCtlStart();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the server (fast shutdown) and deletes its directory. Calling it again does nothing. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        stop("fast");
+      } finally {
+        OPEN.remove(this);
+        PrivateServer.deleteRecursively(directory);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PrivatePostgres["
+        + HOST
+        + ":"
+        + port
+        + ", "
+        + (closed ? "closed" : running ? "running" : "stopped")
+        + "]";
+  }
+
+  private void stop(String mode) {
+    lock.lock();
+    try {
+      if (running) {
+        run(pgCtl("-D", data.toString(), "-m", mode, "-w", "stop"));
+        running = false;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static PrivatePostgres launch(String user, String password) {
+    Path bin = findBin();
+    Path directory;
+    try {
+      directory = Files.createTempDirectory("alchemist-postgres-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory for PostgreSQL", e);
+    }
+    try {
+      PrivatePostgres server =
+          new PrivatePostgres(bin, directory, PrivateServer.freePort(), user, password);
+      server.init();
+      OPEN.add(server);
+      server.lock.lock();
+      try {
+        server.pgCtlStart();
+      } finally {
+        server.lock.unlock();
+      }
+      return server;
+    } catch (RuntimeException e) {
+      PrivateServer.deleteRecursively(directory);
+      throw e;
+    }
+  }
+
+  private void init() {
+    giveToOsUser(directory);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                data.toString(),
+                "-U",
+                user,
+                "-E",
+                "UTF8",
+                "--auth-local=trust"));
+    if (password.isEmpty()) {
+      command.add("--auth-host=trust");
+    } else {
+      Path pwfile = directory.resolve("pwfile");
+      write(pwfile, password + "\n");
+      giveToOsUser(pwfile);
+      command.add("--auth-host=scram-sha-256");
+      command.add("--pwfile=" + pwfile);
+    }
+    run(asOsUser(command));
+    try {
+      Files.deleteIfExists(directory.resolve("pwfile"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Holding the lock. */
+  private void pgCtlStart() {
+    String options =
+        "-p " + port + " -k " + directory + " -c listen_addresses=" + HOST + " -c fsync=off";
+    run(pgCtl("-D", data.toString(), "-o", options, "-l", log.toString(), "-w", "start"));
+    running = true;
+  }
+
+  private List<String> pgCtl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(bin.resolve("pg_ctl").toString());
+    command.addAll(List.of(args));
+    return asOsUser(command);
+  }
+
+  private static List<String> asOsUser(List<String> command) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return command;
+    }
+    List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", OS_USER, "--"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  private void run(List<String> command) {
+    Path output = directory.resolve("command.log");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .directory(directory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      process.getOutputStream().close();
+      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            String.join(" ", command) + " did not finish within 60 s" + tail(output));
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            String.join(" ", command) + " exited with " + process.exitValue() + tail(output));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + command.get(0), e);
+    }
+  }
+
+  private String tail(Path output) {
+    StringBuilder out = new StringBuilder();
+    for (Path file : List.of(output, log)) {
+      try {
+        if (Files.exists(file)) {
+          List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+          out.append("; ")
+              .append(file.getFileName())
+              .append(": ")
+              .append(
+                  String.join(" | ", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+        }
+      } catch (IOException e) {
+        out.append("; cannot read ").append(file);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void giveToOsUser(Path path) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return;
+    }
+    try {
+      UserPrincipal owner =
+          path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OS_USER);
+      Files.setOwner(path, owner);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot give " + path + " to the " + OS_USER + " user (is PostgreSQL installed?)", e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path findBin() {
+    Path root = Path.of("/usr/lib/postgresql");
+    @Nullable Path best = null;
+    int bestVersion = -1;
+    File[] versions = root.toFile().listFiles();
+    if (versions != null) {
+      for (File version : versions) {
+        Path candidate = version.toPath().resolve("bin");
+        if (!Files.isExecutable(candidate.resolve("initdb"))) {
+          continue;
+        }
+        try {
+          int v = Integer.parseInt(version.getName());
+          if (v > bestVersion) {
+            bestVersion = v;
+            best = candidate;
+          }
+        } catch (NumberFormatException e) {
+          // not a version directory
+        }
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException(
+          "initdb is not installed: not found in "
+              + root
+              + "/<version>/bin; install it (Debian/Ubuntu: sudo apt-get install -y postgresql, or"
+              + " run "
+              + TestServices.SCRIPT
+              + " as root)");
+    }
+    return best;
+  }
+
+  /** Shutdown hook: immediate stop of servers never closed, then their directories. */
+  private static void stopAllOpen() {
+    for (PrivatePostgres server : List.copyOf(OPEN)) {
+      try {
+        if (server.running) {
+          server.run(server.pgCtl("-D", server.data.toString(), "-m", "immediate", "stop"));
+        }
+        PrivateServer.deleteRecursively(server.directory);
+      } catch (RuntimeException e) {
+        // Best effort while the JVM exits; nothing is left to report to.
+      }
+    }
+  }
+}
