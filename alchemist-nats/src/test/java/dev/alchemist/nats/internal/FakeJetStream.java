@@ -1,6 +1,7 @@
 package dev.alchemist.nats.internal;
 
 import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.core.flow.FakeScheduler;
 import dev.alchemist.nats.EventBusListener;
@@ -24,6 +25,8 @@ import java.util.concurrent.Executor;
  * tests can publish from several threads.
  */
 final class FakeJetStream {
+  private static final Codec<DomainEvent> CODEC =
+      KryoCodecs.builder().build().codec(DomainEvent.class);
 
   /** One publishAsync call as the fake JetStream saw it. */
   record Sent(String subject, Headers headers, CompletableFuture<PublishAck> ack) {}
@@ -70,7 +73,7 @@ final class FakeJetStream {
         settings.ticker(scheduler.ticker()).scheduler(scheduler).build(),
         connection,
         jetStream,
-        KryoCodecs.builder().build().codec(DomainEvent.class),
+        CODEC,
         executor,
         scheduler,
         new SimpleMeterRegistry(),
