@@ -426,8 +426,14 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
 
   private PublishException failure(
       Reason reason, Pending p, String message, @Nullable Throwable cause) {
+    // jnats' messages may carry a server URL with its credentials
+    Redactor redactor = reporter.redactor();
     return new PublishException(
-        reason, p.subject, p.attempts, "publish to " + p.subject + " failed: " + message, cause);
+        reason,
+        p.subject,
+        p.attempts,
+        "publish to " + p.subject + " failed: " + redactor.redactText(message),
+        redactor.redact(cause));
   }
 
   /**

@@ -22,6 +22,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.impl.ErrorListenerLoggerImpl;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -39,6 +40,7 @@ import org.jspecify.annotations.Nullable;
 /** The implementation behind {@link NatsEvents}. */
 public final class NatsBus {
   private final NatsEvents.Settings settings;
+  private final Redactor redactor;
   private final Reporter reporter;
   private final BusMeters meters;
   private final Codec<DomainEvent> codec;
@@ -57,7 +59,8 @@ public final class NatsBus {
 
   private NatsBus(NatsEvents.Settings settings) {
     this.settings = settings;
-    this.reporter = new Reporter(settings.listener());
+    this.redactor = Redactor.of(settings.options());
+    this.reporter = new Reporter(settings.listener(), redactor);
     this.meters = new BusMeters(settings.meterRegistry(), "nats");
     this.codec = settings.codecs().codec(DomainEvent.class);
     Executor given = settings.executor();
@@ -80,8 +83,13 @@ public final class NatsBus {
     NatsBus bus = new NatsBus(settings);
     Options base = settings.options();
     @Nullable ConnectionListener theirs = base.getConnectionListener();
-    Options options =
-        new Options.Builder(base).connectionListener(new ChainedListener(bus, theirs)).build();
+    Options.Builder builder =
+        new Options.Builder(base).connectionListener(new ChainedListener(bus, theirs));
+    if (base.getErrorListener() != null
+        && base.getErrorListener().getClass() == ErrorListenerLoggerImpl.class) {
+      builder.errorListener(new RedactingErrorListener(bus.redactor)); // jnats' default logger
+    }
+    Options options = builder.build();
     try {
       Connection connection = Nats.connect(options);
       bus.connection = connection;
@@ -91,13 +99,22 @@ public final class NatsBus {
     } catch (IOException e) {
       bus.shutdownThreads();
       throw new AlchemistException(
-          "cannot connect to NATS at " + options.getServers() + ": " + e.getMessage(), e);
+          "cannot connect to NATS at "
+              + bus.servers(options)
+              + ": "
+              + bus.redactor.redact(e.getMessage()),
+          bus.redactor.redact(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       bus.shutdownThreads();
-      throw new AlchemistException("interrupted while connecting to " + options.getServers(), e);
+      throw new AlchemistException("interrupted while connecting to " + bus.servers(options), e);
     }
     return bus;
+  }
+
+  /** The server URLs without user info, for messages. */
+  private String servers(Options options) {
+    return redactor.redactText(options.getServers().toString());
   }
 
   /** Our listener first, then the host's, which may be null. */
@@ -164,7 +181,8 @@ public final class NatsBus {
     try {
       require(connection).flush(timeout);
     } catch (TimeoutException e) {
-      throw new AlchemistException("NATS flush did not complete within " + timeout, e);
+      throw new AlchemistException(
+          "NATS flush did not complete within " + timeout, redactor.redact(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AlchemistException("interrupted while flushing", e);
@@ -238,8 +256,8 @@ public final class NatsBus {
               + " on stream "
               + consumerSettings.stream()
               + ": "
-              + e.getMessage(),
-          e);
+              + redactor.redact(e.getMessage()),
+          redactor.redact(e));
     }
   }
 
