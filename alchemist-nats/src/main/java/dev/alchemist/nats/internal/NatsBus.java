@@ -4,6 +4,7 @@ import dev.alchemist.core.AlchemistException;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
+import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.EventHandler;
@@ -49,7 +50,7 @@ public final class NatsBus {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Set<BoundedJetStreamPublisher> publishers = ConcurrentHashMap.newKeySet();
-  private final Set<PullConsumer> consumers = ConcurrentHashMap.newKeySet();
+  private final Set<TrackedConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<CoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable Connection connection;
@@ -247,8 +248,9 @@ public final class NatsBus {
               settings.meterRegistry(),
               reporter,
               settings.closeTimeout().toNanos());
-      consumers.add(consumer);
-      return consumer;
+      TrackedConsumer tracked = new TrackedConsumer(consumer);
+      consumers.add(tracked);
+      return tracked;
     } catch (IOException | JetStreamApiException e) {
       throw new AlchemistException(
           "cannot start consumer "
@@ -266,7 +268,7 @@ public final class NatsBus {
       return;
     }
     try {
-      consumers.forEach(PullConsumer::close);
+      consumers.forEach(TrackedConsumer::close);
       publishers.forEach(BoundedJetStreamPublisher::close);
       subscriptions.forEach(CoreSubscription::close);
       Connection c = connection;
@@ -327,6 +329,54 @@ public final class NatsBus {
         + ", subscriptions="
         + subscriptions.size()
         + "]";
+  }
+
+  /** A consumer that the bus forgets when it is closed, so closed consumers do not pile up. */
+  private final class TrackedConsumer implements EventConsumer {
+    private final PullConsumer consumer;
+
+    TrackedConsumer(PullConsumer consumer) {
+      this.consumer = consumer;
+    }
+
+    @Override
+    public ConsumerSettings settings() {
+      return consumer.settings();
+    }
+
+    @Override
+    public ConsumerLag lag() {
+      return consumer.lag();
+    }
+
+    @Override
+    public ConsumerLag refreshLag() {
+      return consumer.refreshLag();
+    }
+
+    @Override
+    public long acknowledged() {
+      return consumer.acknowledged();
+    }
+
+    @Override
+    public long deadLettered() {
+      return consumer.deadLettered();
+    }
+
+    @Override
+    public void close() {
+      try {
+        consumer.close();
+      } finally {
+        consumers.remove(this);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return consumer.toString();
+    }
   }
 
   private final class CoreSubscription extends SubscriptionSupport {
