@@ -72,6 +72,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private final Connection connection;
   private final JetStream jetStream;
   private final Codec<DomainEvent> codec;
+  private final EventMessages.HeaderCache headerCache;
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Reporter reporter;
@@ -108,6 +109,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.connection = connection;
     this.jetStream = jetStream;
     this.codec = codec;
+    this.headerCache = new EventMessages.HeaderCache(settings.expectedStream());
     this.executor = executor;
     ScheduledExecutorService own = settings.scheduler();
     this.scheduler = own != null ? own : scheduler;
@@ -214,8 +216,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
           "cannot encode event " + event.id() + ": " + e.getMessage(),
           e);
     }
-    Headers headers =
-        EventMessages.headers(subject, traceId, event.id().toString(), settings.expectedStream());
+    Headers headers = headerCache.headers(subject, traceId, event.id().toString());
     Pending p = new Pending(this, name, headers, data, ticker.read());
     // Counted before closed is read again: close() sets closed before it reads inFlight, so either
     // close() waits for p, or we see closed here (a Dekker handshake on two volatiles).

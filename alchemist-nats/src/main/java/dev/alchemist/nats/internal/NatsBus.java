@@ -45,6 +45,7 @@ public final class NatsBus {
   private final Reporter reporter;
   private final BusMeters meters;
   private final Codec<DomainEvent> codec;
+  private final EventMessages.HeaderCache coreHeaders = new EventMessages.HeaderCache(null);
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
   private final ScheduledExecutorService scheduler;
@@ -173,7 +174,7 @@ public final class NatsBus {
     }
     byte[] data = codec.encode(event);
     require(connection)
-        .publish(subject.toString(), EventMessages.headers(subject, traceId, null, null), data);
+        .publish(subject.toString(), coreHeaders.headers(subject, traceId, null), data);
     meters.published();
   }
 
