@@ -77,12 +77,39 @@ public final class EventMessages {
         if (bases.size() >= MAX_SUBJECTS) {
           return EventMessages.headers(subject, traceId, messageId, expectedStream);
         }
-        shared = bases.computeIfAbsent(subject, s -> new Headers(base(s, expectedStream), true));
+        shared = bases.computeIfAbsent(subject, s -> new Serialized(base(s, expectedStream)));
       }
       if (traceId == null && messageId == null) {
         return shared;
       }
       return variable(new Headers(shared), traceId, messageId);
+    }
+  }
+
+  /**
+   * Read-only headers whose wire form is computed once: jnats' writer calls {@link
+   * #serializeToArray} for every message, which otherwise walks the map and encodes every key and
+   * value again. The content is that of a plain read-only copy, so every other method behaves the
+   * same.
+   */
+  static final class Serialized extends Headers {
+    private final byte[] wire;
+
+    Serialized(Headers headers) {
+      super(headers, true);
+      this.wire = new byte[super.serializedLength()];
+      super.serializeToArray(0, wire);
+    }
+
+    @Override
+    public int serializeToArray(int destPosition, byte[] dest) {
+      System.arraycopy(wire, 0, dest, destPosition, wire.length);
+      return wire.length;
+    }
+
+    @Override
+    public byte[] getSerialized() {
+      return wire.clone();
     }
   }
 

@@ -23,6 +23,19 @@ class EventMessagesTest {
   }
 
   @Test
+  void headerCache_sharedInstance_writesTheSameBytesAsPlainHeaders() {
+    Headers shared = new EventMessages.HeaderCache("S").headers(subject, null, null);
+    Headers plain = new Headers(EventMessages.headers(subject, null, null, "S"), true);
+    byte[] a = new byte[shared.serializedLength() + 3];
+    byte[] b = new byte[plain.serializedLength() + 3];
+    assertThat(shared.serializeToArray(3, a)).isEqualTo(plain.serializeToArray(3, b));
+    assertThat(a).isEqualTo(b);
+    assertThat(shared.getSerialized()).isEqualTo(plain.getSerialized());
+    assertThat(shared).isEqualTo(plain);
+    assertThat(shared.toString()).isEqualTo(plain.toString());
+  }
+
+  @Test
   void headerCache_messageIdAndTrace_copyTheSharedOneWithoutChangingIt() {
     EventMessages.HeaderCache cache = new EventMessages.HeaderCache("S");
     Headers a = cache.headers(subject, "t-1", "id-1");
