@@ -130,6 +130,7 @@ public final class PrivateServer implements AutoCloseable {
   }
 
   private final Kind kind;
+  private final List<String> extraArgs;
   private final Path binary;
   private final Path directory;
   private final Path log;
@@ -138,8 +139,9 @@ public final class PrivateServer implements AutoCloseable {
   private volatile @Nullable Process process;
   private volatile boolean closed;
 
-  private PrivateServer(Kind kind, Path binary, Path directory, int port) {
+  private PrivateServer(Kind kind, List<String> extraArgs, Path binary, Path directory, int port) {
     this.kind = kind;
+    this.extraArgs = List.copyOf(extraArgs);
     this.binary = binary;
     this.directory = directory;
     this.log = directory.resolve("server.log");
@@ -154,7 +156,7 @@ public final class PrivateServer implements AutoCloseable {
    *     message includes the end of its log
    */
   public static PrivateServer redis() {
-    return launch(Kind.REDIS);
+    return launch(Kind.REDIS, List.of());
   }
 
   /**
@@ -165,7 +167,18 @@ public final class PrivateServer implements AutoCloseable {
    *     message includes the end of its log
    */
   public static PrivateServer nats() {
-    return launch(Kind.NATS);
+    return launch(Kind.NATS, List.of());
+  }
+
+  /**
+   * As {@link #nats()}, with further command-line arguments, such as {@code --user u --pass p} or
+   * {@code --auth token} for a server that requires credentials. They are kept across {@link
+   * #restart()}s and never printed by {@link #toString()}.
+   *
+   * @throws IllegalStateException as {@link #nats()}
+   */
+  public static PrivateServer nats(String... extraArgs) {
+    return launch(Kind.NATS, List.of(extraArgs));
   }
 
   /** Always {@code 127.0.0.1}. */
@@ -285,7 +298,7 @@ public final class PrivateServer implements AutoCloseable {
     return "PrivateServer[" + address + ", " + state + "]";
   }
 
-  private static PrivateServer launch(Kind kind) {
+  private static PrivateServer launch(Kind kind, List<String> extraArgs) {
     Path binary = findBinary(kind);
     Path directory;
     try {
@@ -297,7 +310,7 @@ public final class PrivateServer implements AutoCloseable {
       // Another process can take the free port before the server binds it; then take another.
       List<Integer> tried = new ArrayList<>();
       for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        PrivateServer server = new PrivateServer(kind, binary, directory, freePort());
+        PrivateServer server = new PrivateServer(kind, extraArgs, binary, directory, freePort());
         tried.add(server.port());
         if (server.startFirstTime()) {
           return server;
@@ -338,7 +351,7 @@ public final class PrivateServer implements AutoCloseable {
     Process started;
     try {
       started =
-          new ProcessBuilder(kind.command(binary, port(), directory))
+          new ProcessBuilder(command())
               .directory(directory.toFile())
               .redirectErrorStream(true)
               .redirectOutput(Redirect.appendTo(log.toFile()))
@@ -382,6 +395,12 @@ public final class PrivateServer implements AutoCloseable {
             + " before answering on "
             + address.hostAndPort()
             + logTail());
+  }
+
+  private List<String> command() {
+    List<String> command = new ArrayList<>(kind.command(binary, port(), directory));
+    command.addAll(extraArgs);
+    return command;
   }
 
   /** Ends the current process, if any, and waits for it; the port is closed on return. */

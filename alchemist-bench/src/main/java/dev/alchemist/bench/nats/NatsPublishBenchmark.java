@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -38,11 +39,22 @@ import org.openjdk.jmh.annotations.TearDown;
  * Publishing events: alchemist-nats beside raw jnats on connections with the same options, to the
  * same nats-server and the same R1 file stream.
  *
- * <p>The raw cases do the work any correct application must do too: encode the event with the same
- * codec and send the same headers (the JetStream case with {@code Nats-Msg-Id} and {@code
- * Nats-Expected-Stream}), and bound the acks in flight with a semaphore of the same size. So the
- * ratio is the cost of our layer: subject cache, bookkeeping for retries and timeouts, completion
- * on our executor, metrics.
+ * <p>Three kinds of comparison:
+ *
+ * <ul>
+ *   <li><b>With a callback</b> ({@code jetStreamCallback*}), the way the README uses the publisher:
+ *       both sides attach a callback that does the same work (count the ack). Ours runs it on our
+ *       executor, raw jnats on its own thread. This is the headline figure.
+ *   <li><b>Same work, nothing attached</b> ({@code jetStream*}, {@code core*}): the raw cases
+ *       encode the event with the same codec and send the same headers (the JetStream case with
+ *       {@code Nats-Msg-Id} and {@code Nats-Expected-Stream}) and bound the acks in flight with a
+ *       semaphore of the same size. So the ratio is the cost of our layer: subject cache,
+ *       bookkeeping for retries and timeouts, completion, metrics.
+ *   <li><b>Against bare bytes</b> ({@code coreEvent256} beside {@code coreRawJnatsBareBytes256}):
+ *       our core publish of an event that encodes to {@value #EVENT_BYTES} bytes, against raw jnats
+ *       publishing {@value #EVENT_BYTES} pre-built bytes without headers: what encoding and headers
+ *       cost on top of the publish itself.
+ * </ul>
  *
  * <p>Throughput is publishes per second on one thread; at the in-flight bound a publish waits for
  * an ack, so in steady state it is the ack rate.
@@ -51,6 +63,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class NatsPublishBenchmark {
+  /** The encoded size of the event of the bare-bytes comparison. */
+  static final int EVENT_BYTES = 256;
 
   @Param({"1024"})
   public int maxInFlight;
@@ -70,6 +84,9 @@ public class NatsPublishBenchmark {
   private Semaphore rawPermits;
   private Subject subject;
   private Subject coreSubject;
+  private DomainEvent event256;
+  private byte[] bare256;
+  private final LongAdder callbackAcks = new LongAdder();
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -106,6 +123,28 @@ public class NatsPublishBenchmark {
     subject = space.subject("dialog", "message", "created");
     // Core publishes go outside the stream's subjects, so JetStream does not store them.
     coreSubject = SubjectSpace.of(prefix + "_core").subject("dialog", "message", "created");
+    event256 = eventEncodingTo(EVENT_BYTES);
+    bare256 = new byte[EVENT_BYTES];
+    ThreadLocalRandom.current().nextBytes(bare256);
+  }
+
+  /** An event with a JSON payload that encodes to exactly {@code size} bytes with our codec. */
+  private DomainEvent eventEncodingTo(int size) {
+    for (int n = 0; n < size; n++) {
+      DomainEvent e =
+          new DomainEvent(
+              new UUID(idHigh, 0),
+              "dialog",
+              "message",
+              "created",
+              "s-1",
+              now,
+              "{\"text\":\"" + "x".repeat(n) + "\"}");
+      if (codec.encode(e).length == size) {
+        return e;
+      }
+    }
+    throw new IllegalStateException("no payload encodes to " + size + " bytes");
   }
 
   @TearDown(Level.Iteration)
@@ -132,7 +171,29 @@ public class NatsPublishBenchmark {
         new UUID(idHigh, ++idLow), "dialog", "message", "created", "s-1", now, payload);
   }
 
-  /** Ours: JetStream publish with ack, bounded in flight. */
+  /** Ours, as the README shows it: JetStream publish with a callback on the receipt. */
+  @Benchmark
+  public Object jetStreamCallbackAlchemist() {
+    return publisher.publish(subject, next()).thenAccept(receipt -> callbackAcks.increment());
+  }
+
+  /** Raw jnats publishAsync, same encoding, headers and bound, and the same callback work. */
+  @Benchmark
+  public Object jetStreamCallbackRawJnats() throws InterruptedException {
+    DomainEvent e = next();
+    rawPermits.acquire();
+    return rawJs
+        .publishAsync(subject.toString(), rawJetStreamHeaders(e), codec.encode(e))
+        .whenComplete(
+            (ack, error) -> {
+              rawPermits.release();
+              if (ack != null) {
+                callbackAcks.increment();
+              }
+            });
+  }
+
+  /** Ours: JetStream publish with ack, bounded in flight, nothing attached to the future. */
   @Benchmark
   public Object jetStreamAlchemist() {
     return publisher.publish(subject, next());
@@ -143,14 +204,19 @@ public class NatsPublishBenchmark {
   public Object jetStreamRawJnats() throws InterruptedException {
     DomainEvent e = next();
     rawPermits.acquire();
+    return rawJs
+        .publishAsync(subject.toString(), rawJetStreamHeaders(e), codec.encode(e))
+        .whenComplete((ack, error) -> rawPermits.release());
+  }
+
+  /** The headers any correct application sends with a JetStream event, built the plain way. */
+  private Headers rawJetStreamHeaders(DomainEvent e) {
     Headers headers = new Headers();
     headers.put(EventHeaders.CONTENT_TYPE, EventHeaders.DOMAIN_EVENT_KRYO);
     headers.put(EventHeaders.EVENT_TYPE, subject.eventType());
     headers.put(EventHeaders.MSG_ID, e.id().toString());
     headers.put(EventHeaders.EXPECTED_STREAM, spec.name());
-    return rawJs
-        .publishAsync(subject.toString(), headers, codec.encode(e))
-        .whenComplete((ack, error) -> rawPermits.release());
+    return headers;
   }
 
   /** Ours: core fire-and-forget publish. */
@@ -167,5 +233,21 @@ public class NatsPublishBenchmark {
     headers.put(EventHeaders.CONTENT_TYPE, EventHeaders.DOMAIN_EVENT_KRYO);
     headers.put(EventHeaders.EVENT_TYPE, coreSubject.eventType());
     raw.publish(coreSubject.toString(), headers, codec.encode(e));
+  }
+
+  /**
+   * Ours: core publish of a pre-built event that encodes to {@value #EVENT_BYTES} bytes (encode,
+   * headers, publish), beside raw jnats publishing pre-built bytes. Building the event is the
+   * host's work and is left out on both sides; core publishes need no unique id.
+   */
+  @Benchmark
+  public void coreEvent256Alchemist() {
+    events.publish(coreSubject, event256);
+  }
+
+  /** Raw jnats core publish of {@value #EVENT_BYTES} pre-built bytes, no headers. */
+  @Benchmark
+  public void coreRawJnatsBareBytes256() {
+    raw.publish(coreSubject.toString(), bare256);
   }
 }

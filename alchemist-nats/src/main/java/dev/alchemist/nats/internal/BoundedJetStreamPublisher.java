@@ -41,6 +41,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,10 +66,13 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class BoundedJetStreamPublisher implements JetStreamPublisher {
+  private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   private final JetStreamPublisherSettings settings;
   private final Connection connection;
   private final JetStream jetStream;
   private final Codec<DomainEvent> codec;
+  private final EventMessages.HeaderCache headerCache;
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Reporter reporter;
@@ -105,6 +109,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.connection = connection;
     this.jetStream = jetStream;
     this.codec = codec;
+    this.headerCache = new EventMessages.HeaderCache(settings.expectedStream());
     this.executor = executor;
     ScheduledExecutorService own = settings.scheduler();
     this.scheduler = own != null ? own : scheduler;
@@ -211,19 +216,25 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
           "cannot encode event " + event.id() + ": " + e.getMessage(),
           e);
     }
-    Headers headers =
-        EventMessages.headers(subject, traceId, event.id().toString(), settings.expectedStream());
+    Headers headers = headerCache.headers(subject, traceId, event.id().toString());
     Pending p = new Pending(this, name, headers, data, ticker.read());
+    // Counted before closed is read again: close() sets closed before it reads inFlight, so either
+    // close() waits for p, or we see closed here (a Dekker handshake on two volatiles).
     inFlight.incrementAndGet();
     claimSlot(p);
-    published.increment();
     if (closed.get()) {
-      // close() may have swept outstanding before we added p.
-      finish(
-          p, null, failure(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
-    } else {
-      send(p);
+      // close() began after the first check and may have scanned the slots before p was in one.
+      // Fail p here, on the caller's thread (nothing is attached yet), so it is complete on return.
+      if (p.finishStage() >= 0) {
+        failed.get(Reason.CLOSED).increment();
+        p.result.completeExceptionally(
+            failure(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
+        release(p);
+      }
+      return p.result;
     }
+    published.increment();
+    send(p);
     return p.result;
   }
 
@@ -244,15 +255,35 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
 
   /**
    * Puts {@code p} in a free slot. The caller holds a permit and a slot is freed before its permit
-   * is released, so a free slot exists; the rotating start keeps the search short.
+   * is released, so a free slot exists; the rotating start keeps the search short. The index is
+   * written before the CAS that makes {@code p} visible, so whoever finds {@code p} in the array
+   * (close(), connectionClosed(), the sweeper) reads its own slot, never another publish's.
    */
   private void claimSlot(Pending p) {
     int n = slots.length();
     int i = Math.floorMod(nextSlot.getAndIncrement(), n);
-    while (!slots.compareAndSet(i, null, p)) {
+    while (true) {
+      p.slot = i;
+      if (slots.compareAndSet(i, null, p)) {
+        return;
+      }
       i = i + 1 == n ? 0 : i + 1;
     }
-    p.slot = i;
+  }
+
+  /**
+   * Gives back what a finished publish held: its slot (only if it still holds it), its count in
+   * {@code inFlight}, then its permit, so a publish holding a permit always finds a free slot.
+   */
+  private void release(Pending p) {
+    slots.compareAndSet(p.slot, p, null);
+    if (inFlight.decrementAndGet() == 0 && closed.get()) {
+      Thread waiting = closer;
+      if (waiting != null) {
+        LockSupport.unpark(waiting); // close() is waiting for the last ack
+      }
+    }
+    permits.release();
   }
 
   /** Sends one attempt; the caller owns {@code p} (its stage is 0). */
@@ -332,6 +363,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   }
 
   private volatile long closeDeadline = Long.MAX_VALUE;
+  private volatile @Nullable Thread closer;
 
   private long backoffNanos(int attempts) {
     long initial = settings.retryBackoff().toNanos();
@@ -395,18 +427,26 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
 
   private PublishException failure(
       Reason reason, Pending p, String message, @Nullable Throwable cause) {
+    // jnats' messages may carry a server URL with its credentials
+    Redactor redactor = reporter.redactor();
     return new PublishException(
-        reason, p.subject, p.attempts, "publish to " + p.subject + " failed: " + message, cause);
+        reason,
+        p.subject,
+        p.attempts,
+        "publish to " + p.subject + " failed: " + redactor.redactText(message),
+        redactor.redact(cause));
   }
 
-  /** Completes a publish once: releases its slot, records metrics, completes on the executor. */
+  /**
+   * Completes a publish once: records metrics, completes the future (inline if nothing is attached,
+   * else on the executor), and only then releases its slot, count and permit. close() waits for
+   * {@code inFlight} to drop to zero and then for the completion queue, so a publish must be
+   * completed or queued before it stops counting: otherwise close() could return in between.
+   */
   private void finish(Pending p, @Nullable PublishAck ack, @Nullable PublishException error) {
     if (p.finishStage() < 0) {
       return; // already finished
     }
-    slots.set(p.slot, null); // before the permit: a publish holding a permit finds a free slot
-    inFlight.decrementAndGet();
-    permits.release();
     if (error == null && ack != null) {
       acked.increment();
       if (ack.isDuplicate()) {
@@ -421,15 +461,20 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       failed.get(e.reason()).increment();
       p.error = e;
     }
-    // Fast path: nobody has attached to the future yet, so completing it here on jnats' thread runs
-    // no host code (a later dependent runs on the thread that attaches it). See ReceiptFuture.
-    if (p.error == null && p.result.tryCompleteUnobserved(p.receipt)) {
-      return;
+    try {
+      // Fast path: nobody has attached to the future yet, so completing it here on jnats' thread
+      // runs no host code (a later dependent runs on the thread that attaches it). See
+      // ReceiptFuture.
+      if (p.error != null || !p.result.tryCompleteUnobserved(p.receipt)) {
+        // One serial queue for all completions: a burst of acks wakes one executor thread once
+        // instead of handing every ack to the pool (on 2 cores that hand-off was the largest cost
+        // per publish). If the executor is shut down the queue runs the task here: completing
+        // beats never completing.
+        completions.offer(p, Integer.MAX_VALUE);
+      }
+    } finally {
+      release(p);
     }
-    // One serial queue for all completions: a burst of acks wakes one executor thread once instead
-    // of handing every ack to the pool (on 2 cores that hand-off was the largest cost per publish).
-    // If the executor is shut down the queue runs the task here: completing beats never completing.
-    completions.offer(p, Integer.MAX_VALUE);
   }
 
   /** Runs on the executor (see {@link Pending#run()}): completes the future, reports a failure. */
@@ -471,15 +516,16 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     }
     long deadline = ticker.read() + settings.closeTimeout().toNanos();
     closeDeadline = deadline;
+    closer = Thread.currentThread();
     try {
       while (inFlight.get() > 0 && ticker.read() - deadline < 0) {
-        if (connection.getStatus() == Connection.Status.CLOSED) {
+        if (connection.getStatus() == Connection.Status.CLOSED
+            || Thread.currentThread().isInterrupted()) {
           break;
         }
-        Thread.sleep(5);
+        // release() unparks us when the last publish finishes; the timeout re-reads the ticker
+        LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       for (Pending p : outstanding()) {
         finish(
@@ -495,8 +541,20 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
                 null));
       }
       sweeper.cancel(false);
-      // Futures are completed on the executor: let them be completed before close() returns.
-      completions.awaitIdle(System.nanoTime() + settings.closeTimeout().toNanos());
+      // Every publish is now completed or queued for completion on the executor (finish() queues
+      // before it stops counting): let the executor complete them before close() returns.
+      if (!completions.awaitIdle(System.nanoTime() + settings.closeTimeout().toNanos())) {
+        reporter.report(
+            "close",
+            "publisher "
+                + settings.name()
+                + " closed with "
+                + completions.pending()
+                + " futures not yet completed: the executor did not run them within "
+                + settings.closeTimeout(),
+            null,
+            l -> {});
+      }
       onClosed.run();
     }
   }
@@ -510,6 +568,17 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       }
     }
     return list;
+  }
+
+  /** Slots held by unfinished publishes; for tests. */
+  int occupiedSlots() {
+    int n = 0;
+    for (int i = 0; i < slots.length(); i++) {
+      if (slots.get(i) != null) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.alchemist.core.AlchemistException;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
+import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.EventHandler;
@@ -22,6 +23,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.impl.ErrorListenerLoggerImpl;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -39,15 +41,17 @@ import org.jspecify.annotations.Nullable;
 /** The implementation behind {@link NatsEvents}. */
 public final class NatsBus {
   private final NatsEvents.Settings settings;
+  private final Redactor redactor;
   private final Reporter reporter;
   private final BusMeters meters;
   private final Codec<DomainEvent> codec;
+  private final EventMessages.HeaderCache coreHeaders = new EventMessages.HeaderCache(null);
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Set<BoundedJetStreamPublisher> publishers = ConcurrentHashMap.newKeySet();
-  private final Set<PullConsumer> consumers = ConcurrentHashMap.newKeySet();
+  private final Set<TrackedConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<CoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable Connection connection;
@@ -57,7 +61,8 @@ public final class NatsBus {
 
   private NatsBus(NatsEvents.Settings settings) {
     this.settings = settings;
-    this.reporter = new Reporter(settings.listener());
+    this.redactor = Redactor.of(settings.options());
+    this.reporter = new Reporter(settings.listener(), redactor);
     this.meters = new BusMeters(settings.meterRegistry(), "nats");
     this.codec = settings.codecs().codec(DomainEvent.class);
     Executor given = settings.executor();
@@ -80,8 +85,13 @@ public final class NatsBus {
     NatsBus bus = new NatsBus(settings);
     Options base = settings.options();
     @Nullable ConnectionListener theirs = base.getConnectionListener();
-    Options options =
-        new Options.Builder(base).connectionListener(new ChainedListener(bus, theirs)).build();
+    Options.Builder builder =
+        new Options.Builder(base).connectionListener(new ChainedListener(bus, theirs));
+    if (base.getErrorListener() != null
+        && base.getErrorListener().getClass() == ErrorListenerLoggerImpl.class) {
+      builder.errorListener(new RedactingErrorListener(bus.redactor)); // jnats' default logger
+    }
+    Options options = builder.build();
     try {
       Connection connection = Nats.connect(options);
       bus.connection = connection;
@@ -91,13 +101,22 @@ public final class NatsBus {
     } catch (IOException e) {
       bus.shutdownThreads();
       throw new AlchemistException(
-          "cannot connect to NATS at " + options.getServers() + ": " + e.getMessage(), e);
+          "cannot connect to NATS at "
+              + bus.servers(options)
+              + ": "
+              + bus.redactor.redact(e.getMessage()),
+          bus.redactor.redact(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       bus.shutdownThreads();
-      throw new AlchemistException("interrupted while connecting to " + options.getServers(), e);
+      throw new AlchemistException("interrupted while connecting to " + bus.servers(options), e);
     }
     return bus;
+  }
+
+  /** The server URLs without user info, for messages. */
+  private String servers(Options options) {
+    return redactor.redactText(options.getServers().toString());
   }
 
   /** Our listener first, then the host's, which may be null. */
@@ -158,7 +177,7 @@ public final class NatsBus {
     }
     byte[] data = codec.encode(event);
     require(connection)
-        .publish(subject.toString(), EventMessages.headers(subject, traceId, null, null), data);
+        .publish(subject.toString(), coreHeaders.headers(subject, traceId, null), data);
     meters.published();
   }
 
@@ -167,7 +186,8 @@ public final class NatsBus {
     try {
       require(connection).flush(timeout);
     } catch (TimeoutException e) {
-      throw new AlchemistException("NATS flush did not complete within " + timeout, e);
+      throw new AlchemistException(
+          "NATS flush did not complete within " + timeout, redactor.redact(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AlchemistException("interrupted while flushing", e);
@@ -232,8 +252,9 @@ public final class NatsBus {
               settings.meterRegistry(),
               reporter,
               settings.closeTimeout().toNanos());
-      consumers.add(consumer);
-      return consumer;
+      TrackedConsumer tracked = new TrackedConsumer(consumer);
+      consumers.add(tracked);
+      return tracked;
     } catch (IOException | JetStreamApiException e) {
       throw new AlchemistException(
           "cannot start consumer "
@@ -241,8 +262,8 @@ public final class NatsBus {
               + " on stream "
               + consumerSettings.stream()
               + ": "
-              + e.getMessage(),
-          e);
+              + redactor.redact(e.getMessage()),
+          redactor.redact(e));
     }
   }
 
@@ -251,7 +272,7 @@ public final class NatsBus {
       return;
     }
     try {
-      consumers.forEach(PullConsumer::close);
+      consumers.forEach(TrackedConsumer::close);
       publishers.forEach(BoundedJetStreamPublisher::close);
       subscriptions.forEach(CoreSubscription::close);
       Connection c = connection;
@@ -312,6 +333,54 @@ public final class NatsBus {
         + ", subscriptions="
         + subscriptions.size()
         + "]";
+  }
+
+  /** A consumer that the bus forgets when it is closed, so closed consumers do not pile up. */
+  private final class TrackedConsumer implements EventConsumer {
+    private final PullConsumer consumer;
+
+    TrackedConsumer(PullConsumer consumer) {
+      this.consumer = consumer;
+    }
+
+    @Override
+    public ConsumerSettings settings() {
+      return consumer.settings();
+    }
+
+    @Override
+    public ConsumerLag lag() {
+      return consumer.lag();
+    }
+
+    @Override
+    public ConsumerLag refreshLag() {
+      return consumer.refreshLag();
+    }
+
+    @Override
+    public long acknowledged() {
+      return consumer.acknowledged();
+    }
+
+    @Override
+    public long deadLettered() {
+      return consumer.deadLettered();
+    }
+
+    @Override
+    public void close() {
+      try {
+        consumer.close();
+      } finally {
+        consumers.remove(this);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return consumer.toString();
+    }
   }
 
   private final class CoreSubscription extends SubscriptionSupport {

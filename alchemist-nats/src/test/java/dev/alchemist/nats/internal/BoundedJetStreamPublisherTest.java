@@ -3,26 +3,18 @@ package dev.alchemist.nats.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.alchemist.core.DomainEvent;
-import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.core.flow.FakeScheduler;
-import dev.alchemist.nats.EventBusListener;
 import dev.alchemist.nats.EventHeaders;
 import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.PublishException;
 import dev.alchemist.nats.PublishReceipt;
 import dev.alchemist.nats.SubjectSpace;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,11 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class BoundedJetStreamPublisherTest {
 
-  /** One publishAsync call as the fake JetStream saw it. */
-  record Sent(String subject, Headers headers, CompletableFuture<PublishAck> ack) {}
-
   private final FakeScheduler scheduler = new FakeScheduler();
-  private final List<Sent> sent = new ArrayList<>();
+  private final FakeJetStream fake = new FakeJetStream(false);
+  private final List<FakeJetStream.Sent> sent = fake.sent;
   private final SubjectSpace space = SubjectSpace.of("fake");
   private BoundedJetStreamPublisher publisher;
 
@@ -52,41 +42,7 @@ class BoundedJetStreamPublisherTest {
   }
 
   private BoundedJetStreamPublisher publisher(JetStreamPublisherSettings.Builder settings) {
-    JetStream jetStream =
-        (JetStream)
-            Proxy.newProxyInstance(
-                JetStream.class.getClassLoader(),
-                new Class<?>[] {JetStream.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("publishAsync") && args.length == 3) {
-                    CompletableFuture<PublishAck> ack = new CompletableFuture<>();
-                    sent.add(new Sent((String) args[0], (Headers) args[1], ack));
-                    return ack;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
-    Connection connection =
-        (Connection)
-            Proxy.newProxyInstance(
-                Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("getStatus")) {
-                    return Connection.Status.CONNECTED;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
-    publisher =
-        new BoundedJetStreamPublisher(
-            settings.ticker(scheduler.ticker()).scheduler(scheduler).build(),
-            connection,
-            jetStream,
-            KryoCodecs.builder().build().codec(DomainEvent.class),
-            Runnable::run,
-            scheduler,
-            new SimpleMeterRegistry(),
-            new Reporter(new EventBusListener() {}),
-            () -> {});
+    publisher = fake.publisher(settings, scheduler, Runnable::run);
     return publisher;
   }
 
@@ -104,9 +60,8 @@ class BoundedJetStreamPublisherTest {
     return DomainEvent.of("dialog", "message", "created", "s-1", Instant.EPOCH, "{}");
   }
 
-  private static PublishAck ack(long seq) throws Exception {
-    String json = "{\"stream\":\"S\",\"seq\":" + seq + ",\"duplicate\":false}";
-    return new PublishAck(new NatsMessage("reply", null, json.getBytes(StandardCharsets.UTF_8)));
+  private static PublishAck ack(long seq) {
+    return FakeJetStream.ack(seq);
   }
 
   @Test
