@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Thread-safe. {@link #close()} closes the model if the streamer created it (the simulated
- * default), which cancels its open streams; a model passed in belongs to the host.
+ * default), which cancels its open streams; a model passed in belongs to the host. After {@code
+ * close()}, {@link #stream} throws {@link IllegalStateException} ("chat streamer is closed").
  */
 public final class ChatStreamer implements AutoCloseable {
   private final ChatModel model;
@@ -48,6 +49,7 @@ public final class ChatStreamer implements AutoCloseable {
   private final StreamMetrics replayMetrics;
   private final Counter shared;
   private final Counter uncacheable;
+  private volatile boolean closed;
 
   private ChatStreamer(Builder b) {
     this.ownsModel = b.model == null;
@@ -82,6 +84,9 @@ public final class ChatStreamer implements AutoCloseable {
   /** Returns a cold, shareable stream; the model is called when the first subscriber subscribes. */
   public ChunkStream stream(ChatRequest request) {
     Checks.notNull("request", request);
+    if (closed) {
+      throw new IllegalStateException("chat streamer is closed");
+    }
     ResponseCache c = cache;
     if (c == null) {
       return hub(model.stream(request), request, false);
@@ -201,6 +206,7 @@ public final class ChatStreamer implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     if (ownsModel) {
       model.close();
     }

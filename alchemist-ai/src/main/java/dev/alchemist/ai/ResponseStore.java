@@ -49,6 +49,12 @@ public interface ResponseStore extends AutoCloseable {
    * ResponseCache}'s.
    */
   static ResponseStore cache(CacheManager caches, CachePolicy policy) {
+    if (!caches.settings().codecs().isRegistered(CachedResponse.class)) {
+      throw new IllegalArgumentException(
+          "ResponseStore.cache needs CachedResponse in the cache manager's codec, which does not"
+              + " know it: build the codec with AiCodecs.register(KryoCodecs.builder()).build()"
+              + " and give it to CacheManager.builder().codec(...)");
+    }
     return new CacheResponseStore(caches.cache(policy, String.class, CachedResponse.class));
   }
 

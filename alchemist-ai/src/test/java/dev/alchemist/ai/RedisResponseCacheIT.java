@@ -168,7 +168,8 @@ class RedisResponseCacheIT {
             .build()) {
       assertThatThrownBy(() -> ResponseStore.cache(caches))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(CachedResponse.class.getName() + " is not registered");
+          .hasMessageContaining(CachedResponse.class.getSimpleName())
+          .hasMessageContaining("AiCodecs.register");
     }
   }
 

@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. {@link #close()} makes one last attempt at invalidations that could not reach
  * Redis yet, closes the Redis connections (after pending commands got their answer or timed out)
- * and shuts down the threads the manager made; caches obtained from it must not be used afterwards.
+ * and shuts down the threads the manager made; afterwards every call on a cache obtained from it
+ * throws {@link IllegalStateException} ("cache manager is closed").
  */
 public interface CacheManager extends AutoCloseable {
 

@@ -77,6 +77,8 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   private final Fences fences;
   private final RegionEntries<V> io;
 
+  private volatile boolean closed;
+
   /** Bumped by invalidateAll(): a load that overlaps one does not write. */
   private final AtomicLong generation = new AtomicLong();
 
@@ -141,6 +143,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public @Nullable V get(K key) {
+    checkOpen("get");
     Checks.notNull("key", key);
     NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
@@ -152,6 +155,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public CompletableFuture<@Nullable V> getAsync(K key) {
+    checkOpen("getAsync");
     Checks.notNull("key", key);
     NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
@@ -193,6 +197,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public @Nullable V get(K key, Function<? super K, ? extends @Nullable V> loader) {
+    checkOpen("get");
     Checks.notNull("key", key);
     Checks.notNull("loader", loader);
     NearCache.Entry hit = nearLookup(key);
@@ -223,6 +228,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public Map<K, V> getAll(Collection<? extends K> requested) {
+    checkOpen("getAll");
     Checks.notNull("keys", requested);
     Map<K, V> found = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>();
@@ -279,6 +285,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public void put(K key, V value) {
+    checkOpen("put");
     Checks.notNull("key", key);
     Checks.notNull("value", value);
     String encoded = keys.encode(key);
@@ -292,6 +299,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public CompletableFuture<Void> putAsync(K key, V value) {
+    checkOpen("putAsync");
     Checks.notNull("key", key);
     Checks.notNull("value", value);
     String encoded = keys.encode(key);
@@ -321,6 +329,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
+    checkOpen("putAll");
     Checks.notNull("entries", entries);
     int n = entries.size();
     List<K> keyList = new ArrayList<>(n);
@@ -358,6 +367,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public void invalidate(K key) {
+    checkOpen("invalidate");
     Checks.notNull("key", key);
     String encoded = keys.encode(key);
     String redisKey = regionPrefix + encoded;
@@ -371,6 +381,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
 
   @Override
   public void invalidateAll() {
+    checkOpen("invalidateAll");
     generation.incrementAndGet();
     near.invalidateAll();
     try {
@@ -386,9 +397,24 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     near.invalidateAll();
   }
 
-  /** One last attempt at the invalidations still pending (the manager's close() calls it). */
-  public void flushPending() {
+  /**
+   * One last attempt at the invalidations still pending, then every later call fails (the manager's
+   * close() calls it).
+   */
+  public void close() {
     fences.flush();
+    closed = true;
+  }
+
+  /**
+   * After the manager closed, a call fails instead of returning null, running the loader without
+   * the cache or dropping the put: each of those looks like a Redis outage and hides the bug.
+   */
+  private void checkOpen(String operation) {
+    if (closed) {
+      throw new IllegalStateException(
+          "cache manager is closed; cache " + name + " cannot " + operation);
+    }
   }
 
   // ---------------------------------------------------------------- invalidation messages

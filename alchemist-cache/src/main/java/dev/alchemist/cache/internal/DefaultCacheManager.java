@@ -259,10 +259,11 @@ public final class DefaultCacheManager implements CacheManager {
         return;
       }
       closed = true;
-      // Invalidations still pending get one last attempt while the store is open.
+      // Invalidations still pending get one last attempt while the store is open; then each
+      // cache refuses calls.
       for (Region region : regions.values()) {
         if (region.cache() instanceof DefaultCache<?, ?> cache) {
-          cache.flushPending();
+          cache.close();
         }
       }
       try {
