@@ -158,7 +158,7 @@ public final class NatsBus {
       publishers.forEach(BoundedJetStreamPublisher::connectionClosed);
     }
     if (event == ConnectionListener.Events.RESUBSCRIBED) { // reconnected, subscriptions resent
-      consumers.forEach(PullConsumer::reconnected); // the pull requests may be gone
+      consumers.forEach(c -> c.consumer.reconnected()); // the pull requests may be gone
     }
     if (event != ConnectionListener.Events.DISCOVERED_SERVERS) {
       try {
