@@ -158,7 +158,8 @@ public final class NatsBus {
       publishers.forEach(BoundedJetStreamPublisher::connectionClosed);
     }
     if (event == ConnectionListener.Events.RESUBSCRIBED) { // reconnected, subscriptions resent
-      consumers.forEach(PullConsumer::reconnected); // the pull requests may be gone
+      // the pull requests may be gone
+      consumers.forEach(tracked -> tracked.consumer.reconnected());
     }
     if (event != ConnectionListener.Events.DISCOVERED_SERVERS) {
       try {
