@@ -48,24 +48,7 @@ class RedisResponseCacheIT {
             .tokensPerAnswer(20)
             .meterRegistry(registry)
             .build();
-    ChatModel counting =
-        new ChatModel() {
-          @Override
-          public TokenStream stream(ChatRequest request) {
-            modelCalls.incrementAndGet();
-            return simulated.stream(request);
-          }
-
-          @Override
-          public String provider() {
-            return simulated.provider();
-          }
-
-          @Override
-          public void close() {
-            simulated.close();
-          }
-        };
+    ChatModel counting = new CountingChatModel(simulated, modelCalls);
     return ChatStreamer.builder()
         .model(counting)
         .meterRegistry(registry)

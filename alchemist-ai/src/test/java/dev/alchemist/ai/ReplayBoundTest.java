@@ -30,24 +30,7 @@ class ReplayBoundTest {
             .tokensPerSecond(1000)
             .tokensPerAnswer(400)
             .build();
-    ChatModel counting =
-        new ChatModel() {
-          @Override
-          public TokenStream stream(ChatRequest request) {
-            calls.incrementAndGet();
-            return inner.stream(request);
-          }
-
-          @Override
-          public String provider() {
-            return inner.provider();
-          }
-
-          @Override
-          public void close() {
-            inner.close();
-          }
-        };
+    ChatModel counting = new CountingChatModel(inner, calls);
     return ChatStreamer.builder()
         .model(counting)
         .scheduler(scheduler)

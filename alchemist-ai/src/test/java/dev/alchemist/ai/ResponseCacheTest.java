@@ -29,24 +29,7 @@ class ResponseCacheTest {
             .tokensPerSecond(100)
             .tokensPerAnswer(12)
             .build();
-    ChatModel counting =
-        new ChatModel() {
-          @Override
-          public TokenStream stream(ChatRequest request) {
-            calls.incrementAndGet();
-            return inner.stream(request);
-          }
-
-          @Override
-          public String provider() {
-            return inner.provider();
-          }
-
-          @Override
-          public void close() {
-            inner.close();
-          }
-        };
+    ChatModel counting = new CountingChatModel(inner, calls);
     return ChatStreamer.builder()
         .model(counting)
         .scheduler(scheduler)

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.alchemist.core.DomainEvent;
-import dev.alchemist.testing.TestServices;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -19,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,31 +24,11 @@ import org.junit.jupiter.api.Test;
  * nothing is redelivered while it waits, the consumer holds a bounded number of messages, and the
  * consumer on the server has the documented settings.
  */
-class ConsumerBacklogIT {
+class ConsumerBacklogIT extends Fixtures.OnOwnStream {
   private static final int EVENTS = 20_000;
 
-  private Fixtures.Space space;
-  private SimpleMeterRegistry registry;
-  private NatsEvents events;
-
-  @BeforeEach
-  void setUp() {
-    space = Fixtures.space("backlog");
-    registry = new SimpleMeterRegistry();
-    events =
-        NatsEvents.builder()
-            .url(TestServices.nats().uri())
-            .subjects(space.subjects())
-            .meterRegistry(registry)
-            .closeTimeout(Duration.ofSeconds(10))
-            .build();
-    events.provisioner().provision(space.spec());
-  }
-
-  @AfterEach
-  void tearDown() {
-    events.provisioner().delete(space.stream());
-    events.close();
+  ConsumerBacklogIT() {
+    super("backlog");
   }
 
   @Test
@@ -70,12 +46,7 @@ class ConsumerBacklogIT {
         events.consume(
             settings,
             e -> {
-              if (e.deliveries() > 1) {
-                redelivered.incrementAndGet();
-              }
-              handled
-                  .computeIfAbsent(e.event().id().toString(), k -> new AtomicInteger())
-                  .incrementAndGet();
+              count(e, handled, redelivered);
               Thread.sleep(5); // a handler that cannot keep up with the backlog
             })) {
       await()
@@ -132,12 +103,7 @@ class ConsumerBacklogIT {
         events.consume(
             settings,
             e -> {
-              if (e.deliveries() > 1) {
-                redelivered.incrementAndGet();
-              }
-              handled
-                  .computeIfAbsent(e.event().id().toString(), k -> new AtomicInteger())
-                  .incrementAndGet();
+              count(e, handled, redelivered);
               Thread.sleep(calls.incrementAndGet() == 3 ? 2500 : 600);
             })) {
       await().atMost(Duration.ofSeconds(60)).until(() -> consumer.acknowledged() >= 8);
@@ -224,5 +190,14 @@ class ConsumerBacklogIT {
       CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0]))
           .get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Counts each handling per event id, and the deliveries past the first. */
+  private static void count(
+      ReceivedEvent e, Map<String, AtomicInteger> handled, AtomicLong redelivered) {
+    if (e.deliveries() > 1) {
+      redelivered.incrementAndGet();
+    }
+    handled.computeIfAbsent(e.event().id().toString(), k -> new AtomicInteger()).incrementAndGet();
   }
 }

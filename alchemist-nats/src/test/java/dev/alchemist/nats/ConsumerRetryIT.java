@@ -4,41 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.alchemist.core.DomainEvent;
-import dev.alchemist.testing.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A handler that always fails: deliveries follow the configured backoff (one delay per failure, not
  * a server backoff added on top), and the message is dead-lettered after {@code maxDeliver}.
  */
-class ConsumerRetryIT {
+class ConsumerRetryIT extends Fixtures.OnOwnStream {
   private static final List<Duration> BACKOFF =
       List.of(Duration.ofMillis(400), Duration.ofMillis(1200), Duration.ofMillis(2400));
 
   /** Allowed lateness of a redelivery: timers, the pull round trip and a busy machine. */
   private static final long SLACK_MILLIS = 700;
 
-  private Fixtures.Space space;
-  private NatsEvents events;
-
-  @BeforeEach
-  void setUp() {
-    space = Fixtures.space("retry");
-    events = Fixtures.connect(TestServices.nats().uri(), space.subjects());
-    events.provisioner().provision(space.spec());
-  }
-
-  @AfterEach
-  void tearDown() {
-    events.provisioner().delete(space.stream());
-    events.close();
+  ConsumerRetryIT() {
+    super("retry");
   }
 
   @Test

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Shared helpers of the integration tests. */
 final class Fixtures {
@@ -27,15 +29,49 @@ final class Fixtures {
   }
 
   static NatsEvents connect(String url, SubjectSpace subjects) {
+    return connect(url, subjects, new SimpleMeterRegistry());
+  }
+
+  static NatsEvents connect(String url, SubjectSpace subjects, SimpleMeterRegistry registry) {
     return NatsEvents.builder()
         .url(url)
         .subjects(subjects)
-        .meterRegistry(new SimpleMeterRegistry())
+        .meterRegistry(registry)
         .closeTimeout(Duration.ofSeconds(10))
         .build();
   }
 
   static DomainEvent event(String type, String payload) {
     return DomainEvent.of("dialog", "message", type, "s-1", Instant.now(), payload);
+  }
+
+  /**
+   * Base of the tests that each use a provisioned stream of their own on the shared server: before
+   * each test it makes the stream and a bus on its subjects; after it, deletes the stream and
+   * closes the bus.
+   */
+  abstract static class OnOwnStream {
+    private final String hint;
+    Space space;
+    SimpleMeterRegistry registry;
+    NatsEvents events;
+
+    OnOwnStream(String hint) {
+      this.hint = hint;
+    }
+
+    @BeforeEach
+    void provisionStream() {
+      space = space(hint);
+      registry = new SimpleMeterRegistry();
+      events = connect(TestServices.nats().uri(), space.subjects(), registry);
+      events.provisioner().provision(space.spec());
+    }
+
+    @AfterEach
+    void deleteStream() {
+      events.provisioner().delete(space.stream());
+      events.close();
+    }
   }
 }

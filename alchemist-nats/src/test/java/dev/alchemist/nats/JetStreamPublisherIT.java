@@ -15,25 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class JetStreamPublisherIT {
-  private Fixtures.Space space;
-  private NatsEvents events;
-
-  @BeforeEach
-  void setUp() {
-    space = Fixtures.space("jspub");
-    events = Fixtures.connect(TestServices.nats().uri(), space.subjects());
-    events.provisioner().provision(space.spec());
-  }
-
-  @AfterEach
-  void tearDown() {
-    events.provisioner().delete(space.stream());
-    events.close();
+class JetStreamPublisherIT extends Fixtures.OnOwnStream {
+  JetStreamPublisherIT() {
+    super("jspub");
   }
 
   private JetStreamPublisherSettings.Builder settings() {

@@ -2,27 +2,12 @@ package dev.alchemist.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.alchemist.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the bus keeps track of: only what is open. */
-class NatsEventsLifecycleIT {
-  private Fixtures.Space space;
-  private NatsEvents events;
-
-  @BeforeEach
-  void setUp() {
-    space = Fixtures.space("lifecycle");
-    events = Fixtures.connect(TestServices.nats().uri(), space.subjects());
-    events.provisioner().provision(space.spec());
-  }
-
-  @AfterEach
-  void tearDown() {
-    events.provisioner().delete(space.stream());
-    events.close();
+class NatsEventsLifecycleIT extends Fixtures.OnOwnStream {
+  NatsEventsLifecycleIT() {
+    super("lifecycle");
   }
 
   @Test

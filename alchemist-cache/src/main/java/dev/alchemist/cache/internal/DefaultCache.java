@@ -578,14 +578,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       metrics.stored.increment();
       near.fill(key, kept, expiresAt, seen.epoch());
       // It replaced what others may hold (a refresh replaces a value): tell them.
-      bus.publishKey(name, encoded)
-          .whenComplete(
-              (ok, error) -> {
-                if (error != null) {
-                  publishFailed(ok, error);
-                  fences.rememberMessage(redisKey, encoded);
-                }
-              });
+      announce(redisKey, encoded);
     }
     return kept;
   }
@@ -619,6 +612,14 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     }
     metrics.stored.increment();
     near.endWrite(key, new NearCache.Entry(value, expiresAt), writeEpoch);
+    announce(redisKey, encoded);
+  }
+
+  /**
+   * Tells the other instances that {@code encoded} changed; a message that did not go out is left
+   * to the fences, which send it again.
+   */
+  private void announce(String redisKey, String encoded) {
     bus.publishKey(name, encoded)
         .whenComplete(
             (ok, error) -> {
