@@ -21,10 +21,12 @@ public final class SharedScheduler {
   }
 
   /**
-   * The default executor for chunks released by a flush timer: a cached pool of daemon threads
-   * (idle ones end after a minute), like the JDK {@code HttpClient}'s default executor. A
-   * subscriber that blocks in {@code onNext} holds one of its threads, never the shared timer, so
-   * it cannot delay another stream's flushes.
+   * The default executor for chunks released by a flush timer: a fixed pool of {@code max(4, 2 x
+   * cores)} daemon threads. A subscriber that blocks in {@code onNext} holds one of its threads,
+   * never the shared timer, so it cannot stop another stream's flushes. The pool is bounded: a
+   * cached pool grows a thread for every stream delivering at the same moment, which with a
+   * thousand streams on two cores costs more in threads and switches than the flushes themselves.
+   * Hosts whose subscribers block give the streamer an executor of their own.
    */
   public static Executor delivery() {
     return DeliveryHolder.POOL;
@@ -32,7 +34,8 @@ public final class SharedScheduler {
 
   private static final class DeliveryHolder {
     static final Executor POOL =
-        Executors.newCachedThreadPool(
+        Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
             new ThreadFactory() {
               private final AtomicInteger count = new AtomicInteger();
 
