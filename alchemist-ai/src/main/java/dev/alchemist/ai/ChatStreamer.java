@@ -247,9 +247,9 @@ public final class ChatStreamer implements AutoCloseable {
 
     /**
      * Where chunks released by a max-delay flush are delivered ({@code onNext} runs there); default
-     * a shared cached pool of daemon threads, so a subscriber that blocks cannot hold up the
-     * flushes of other streams. An executor that rejects a delivery gets it run on the timer thread
-     * instead. Never shut down by us.
+     * a shared fixed pool of {@code max(4, 2 x cores)} daemon threads, so a subscriber that blocks
+     * holds one of them, never the timer; give your own executor if subscribers block. An executor
+     * that rejects a delivery gets it run on the timer thread instead. Never shut down by us.
      */
     public Builder executor(Executor executor) {
       this.executor = Checks.notNull("executor", executor);
