@@ -9,6 +9,7 @@ import dev.alchemist.ai.ChunkPolicy;
 import dev.alchemist.core.flow.FakeScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -333,50 +334,44 @@ class ChunkerTest {
   @Test
   void timerFlush_ofOneStream_isNotHeldUpByAnotherStreamsBlockedSubscriber() throws Exception {
     ExecutorService delivery = Executors.newCachedThreadPool();
+    try {
+      assertFlushNotHeldUpByBlockedStreams(1, delivery);
+    } finally {
+      delivery.shutdownNow();
+    }
+  }
+
+  @Test
+  void defaultDeliveryPool_timerFlush_isNotHeldUpByThreeBlockedSubscribers() throws Exception {
+    // The default pool is bounded (max(4, 2 x cores) threads): up to one less than that many
+    // subscribers may block in onNext without stopping another stream's flushes.
+    assertFlushNotHeldUpByBlockedStreams(3, SharedScheduler.delivery());
+  }
+
+  private void assertFlushNotHeldUpByBlockedStreams(int stuckStreams, Executor delivery)
+      throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch blocked = new CountDownLatch(1);
-    ManualTokenStream slowModel = new ManualTokenStream(scheduler);
+    CountDownLatch blocked = new CountDownLatch(stuckStreams);
+    List<ManualTokenStream> slowModels = new ArrayList<>();
     ManualTokenStream fastModel = new ManualTokenStream(scheduler);
     Thread timer = null;
     try {
-      StreamHub slow = hub(slowModel, ChunkPolicy.DEFAULTS, delivery);
+      for (int i = 0; i < stuckStreams; i++) {
+        ManualTokenStream slowModel = new ManualTokenStream(scheduler);
+        slowModels.add(slowModel);
+        hub(slowModel, ChunkPolicy.DEFAULTS, delivery)
+            .subscribe(stuckAfterFirstChunk(blocked, release));
+      }
       StreamHub fast = hub(fastModel, ChunkPolicy.DEFAULTS, delivery);
-      // Blocks in onNext on every chunk after the first (the first is delivered on push).
-      Flow.Subscriber<String> stuck =
-          new Flow.Subscriber<>() {
-            private int seen;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-              s.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(String chunk) {
-              if (seen++ > 0) {
-                blocked.countDown();
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            }
-
-            @Override
-            public void onError(Throwable t) {}
-
-            @Override
-            public void onComplete() {}
-          };
-      slow.subscribe(stuck);
       RecordingSubscriber live = RecordingSubscriber.unbounded();
       fast.subscribe(live);
-      slowModel.push("a", "b"); // "b" waits for the slow stream's flush timer, due at 50 ms
+      for (ManualTokenStream slowModel : slowModels) {
+        slowModel.push("a", "b"); // "b" waits for the slow stream's flush timer, due at 50 ms
+      }
       scheduler.advance(Duration.ofMillis(10));
       fastModel.push("x", "y"); // "y" waits for the live stream's timer, due at 60 ms
 
-      // The shared timer runs both flushes; the slow stream's subscriber blocks in the first.
+      // The shared timer runs every flush; each slow stream's subscriber blocks in its own.
       timer = new Thread(() -> scheduler.advance(Duration.ofMillis(100)), "fake-ai-timer");
       timer.start();
       assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
@@ -387,7 +382,37 @@ class ChunkerTest {
       if (timer != null) {
         timer.join(10_000);
       }
-      delivery.shutdownNow();
     }
+  }
+
+  /** Takes everything and blocks in onNext on every chunk after the first (delivered on push). */
+  private static Flow.Subscriber<String> stuckAfterFirstChunk(
+      CountDownLatch blocked, CountDownLatch release) {
+    return new Flow.Subscriber<>() {
+      private int seen;
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(String chunk) {
+        if (seen++ > 0) {
+          blocked.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onComplete() {}
+    };
   }
 }
