@@ -44,6 +44,10 @@ public final class DialogLoad {
           "model.reply",
           "dialog.save");
 
+  /** Timers that break the dialog API's latency down into its stages. */
+  public static final List<String> STAGES =
+      List.of("alchemist.store.writer.wait", "alchemist.store.writer.batch");
+
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String[] PROMPTS = {
@@ -134,6 +138,16 @@ public final class DialogLoad {
       Map<String, Latency> ops = new LinkedHashMap<>();
       for (String op : OPERATIONS) {
         ops.put(op, Latency.ofOperation(registry, op));
+      }
+      // Where dialog.persist and dialog.post spend their time, from the SDK's and the demo's own
+      // timers: a row's wait for its batch, the batch's commit, a step's wait for a worker.
+      for (String timer : STAGES) {
+        ops.put(timer, Latency.ofTimer(registry, timer));
+      }
+      for (String pool : List.of("steps", "blocking")) {
+        ops.put(
+            DialogService.WORKER_WAIT_TIMER + " (" + pool + ")",
+            Latency.of(registry.find(DialogService.WORKER_WAIT_TIMER).tag("pool", pool).timers()));
       }
       long[] gets = cacheGets(registry);
       return new DialogReport(

@@ -38,6 +38,7 @@ import dev.alchemist.nats.ReceivedEvent;
 import dev.alchemist.nats.StreamSpec;
 import dev.alchemist.nats.SubjectSpace;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -84,13 +86,18 @@ import org.slf4j.LoggerFactory;
  * <p>{@code dialog.post} is the dialog API call a client waits for: persist, history, request the
  * stream. Each part runs embedded unless {@link DialogOptions} names a real service.
  *
- * <p>Thread-safe: turns of many dialogs run at once; blocking steps (cache, JDBC loads, JetStream
- * back-pressure) run on a bounded worker pool, streaming is asynchronous, so there is no thread per
- * dialog. {@link #close()} flushes the writer and the dashboard, closes every part, and, with
- * {@link DialogOptions#cleanup()}, drops the stream, the cache keys and the schema it made.
+ * <p>Thread-safe: turns of many dialogs run at once. The dialog API's steps (the batched commit,
+ * the cache read, the model call) are asynchronous and park no thread; what blocks (opening a
+ * dialog, a history load after a cache miss, a publish under JetStream back-pressure) runs on a
+ * bounded worker pool, so there is no thread per dialog. {@link #close()} flushes the writer and
+ * the dashboard, closes every part, and, with {@link DialogOptions#cleanup()}, drops the stream,
+ * the cache keys and the schema it made.
  */
 public final class DialogService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DialogService.class);
+
+  /** Time from a step's hand-off to the worker pool until a worker starts it. */
+  public static final String WORKER_WAIT_TIMER = "dialog.worker.wait";
 
   /** Messages kept in a cached history and sent to the model as context. */
   public static final int HISTORY_LIMIT = 20;
@@ -111,6 +118,9 @@ public final class DialogService implements AutoCloseable {
   private final DebouncedUpdater<DashboardFrame> dashboard;
   private final KeyedDebouncer<UUID, Integer> previews;
   private final ExecutorService workers;
+  private final Executor timedWorkers;
+  private final ExecutorService stepPool;
+  private final Executor steps;
 
   private final LongAdder dialogsOpened = new LongAdder();
   private final LongAdder messagesSent = new LongAdder();
@@ -143,6 +153,14 @@ public final class DialogService implements AutoCloseable {
       tracker = metrics.tracker();
       workers = Executors.newFixedThreadPool(workerThreads(), daemon("dialog-worker"));
       closeables.push(workers::shutdown);
+      timedWorkers = timed(workers, registry, "blocking");
+      // Steps that never block get their own threads: behind a burst of blocking work (a thousand
+      // dialogs opened at once) they would otherwise wait for a worker.
+      stepPool =
+          Executors.newFixedThreadPool(
+              Runtime.getRuntime().availableProcessors(), daemon("dialog-step"));
+      closeables.push(stepPool::shutdown);
+      steps = timed(stepPool, registry, "steps");
 
       db = database(options, registry);
       closeables.push(db);
@@ -226,6 +244,9 @@ public final class DialogService implements AutoCloseable {
           Dialog dialog = Dialog.open(userId, "Chat of " + userId, Instant.now());
           db.dialogs().insert(dialog);
           dialogsOpened.increment();
+          // Write-through: a new dialog's history is known to be empty, so its first turn finds
+          // it in the cache instead of querying the store for nothing.
+          histories.put(dialog.id(), DialogHistory.empty(dialog.id()));
           publish(event(dialog, "dialog", "opened", "{}"));
           return dialog;
         });
@@ -247,29 +268,31 @@ public final class DialogService implements AutoCloseable {
     peakInFlight.accumulateAndGet(now, Math::max);
     messagesSent.increment();
     Message user = Message.of(id, MessageRole.USER, text, Instant.now(), words(text));
+    // No step of the dialog API parks a thread: the commit, the cache read and the model call are
+    // asynchronous, and the event, which the client does not wait for, goes out on a worker.
     CompletableFuture<Posted> posted =
         tracker.trackAsync(
             "dialog.post",
             () ->
                 tracker
                     .trackAsync("dialog.persist", () -> persist(user))
-                    .thenApplyAsync(
+                    // Off the writer's thread, which completes every row of a batch in turn.
+                    .thenComposeAsync(
                         v -> {
-                          publish(event(dialog, "message", "created", payload(user)));
-                          DialogHistory context = history(id, user);
-                          return new Posted(context, streamer.stream(request(context)));
+                          publishLater(event(dialog, "message", "created", payload(user)));
+                          return history(id, user);
                         },
-                        workers));
+                        steps)
+                    .thenApply(context -> new Posted(context, streamer.stream(request(context)))));
     return posted
         .thenCompose(
             p ->
                 tracker
                     .trackAsync("model.reply", () -> receive(id, p.stream()))
-                    .thenComposeAsync(
+                    .thenCompose(
                         answer ->
                             tracker.trackAsync(
-                                "dialog.save", () -> save(dialog, p.context(), answer)),
-                        workers))
+                                "dialog.save", () -> save(dialog, p.context(), answer))))
         .whenComplete(
             (v, e) -> {
               inFlight.decrementAndGet();
@@ -370,6 +393,24 @@ public final class DialogService implements AutoCloseable {
    */
   public void publish(DomainEvent event) {
     eventsPublished.increment();
+    send(event);
+  }
+
+  /**
+   * Publishes {@code events} in order on a worker: under JetStream back-pressure a publish blocks,
+   * and the thread that completed a commit or a cache read must not.
+   */
+  private void publishLater(DomainEvent... events) {
+    eventsPublished.add(events.length);
+    timedWorkers.execute(
+        () -> {
+          for (DomainEvent e : events) {
+            send(e);
+          }
+        });
+  }
+
+  private void send(DomainEvent event) {
     JetStreamPublisher p = publisher;
     if (p == null) {
       bus.publish(event);
@@ -390,10 +431,27 @@ public final class DialogService implements AutoCloseable {
     return writer.submit(message).thenRun(messagesPersisted::incrementAndGet);
   }
 
-  /** The context for the model: the cached history, which ends with {@code user} after a miss. */
-  private DialogHistory history(UUID id, Message user) {
-    DialogHistory cached = tracker.track("dialog.history", () -> histories.get(id, this::load));
-    DialogHistory h = cached == null ? DialogHistory.empty(id) : cached;
+  /**
+   * The context for the model: the cached history, read without blocking; only a miss loads it from
+   * the store on a worker (the loaded history already ends with {@code user}).
+   */
+  private CompletableFuture<DialogHistory> history(UUID id, Message user) {
+    return tracker
+        .trackAsync(
+            "dialog.history",
+            () ->
+                histories
+                    .getAsync(id)
+                    .thenCompose(
+                        cached ->
+                            cached != null
+                                ? CompletableFuture.completedFuture(cached)
+                                : CompletableFuture.supplyAsync(
+                                    () -> histories.get(id, this::load), timedWorkers)))
+        .thenApply(cached -> withMessage(cached == null ? DialogHistory.empty(id) : cached, user));
+  }
+
+  private static DialogHistory withMessage(DialogHistory h, Message user) {
     for (Message m : h.messages()) {
       if (m.id().equals(user.id())) {
         return h;
@@ -458,11 +516,10 @@ public final class DialogService implements AutoCloseable {
             Instant.now(),
             (int) Math.min(Integer.MAX_VALUE, answer.summary().tokens()));
     return persist(reply)
-        .thenRunAsync(
-            () -> {
-              histories.put(dialog.id(), context.append(reply, HISTORY_LIMIT));
-              publish(event(dialog, "message", "created", payload(reply)));
-              publish(
+        .thenComposeAsync(
+            v -> {
+              publishLater(
+                  event(dialog, "message", "created", payload(reply)),
                   event(
                       dialog,
                       "reply",
@@ -472,8 +529,9 @@ public final class DialogService implements AutoCloseable {
                           + ",\"firstTokenMs\":"
                           + answer.summary().timeToFirstToken().toMillis()
                           + "}"));
+              return histories.putAsync(dialog.id(), context.append(reply, HISTORY_LIMIT));
             },
-            workers);
+            steps);
   }
 
   private void onEvent(ReceivedEvent event) {
@@ -515,6 +573,24 @@ public final class DialogService implements AutoCloseable {
 
   private static int words(String text) {
     return text.isBlank() ? 0 : text.trim().split("\\s+").length;
+  }
+
+  /** {@code pool}, recording each task's wait for a thread in {@link #WORKER_WAIT_TIMER}. */
+  private static Executor timed(ExecutorService pool, MeterRegistry registry, String name) {
+    Timer wait =
+        Timer.builder(WORKER_WAIT_TIMER)
+            .description("Time a dialog step waited for a thread of its pool")
+            .tag("pool", name)
+            .publishPercentileHistogram()
+            .register(registry);
+    return task -> {
+      long queued = System.nanoTime();
+      pool.execute(
+          () -> {
+            wait.record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
+            task.run();
+          });
+    };
   }
 
   private static int workerThreads() {

@@ -57,8 +57,10 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
   private final Counter failed;
   private final Counter rejected;
   private final Timer batchTime;
+  private final Timer waitTime;
 
-  private record Entry<T>(T row, CompletableFuture<Void> done) {}
+  /** {@code submitted}: {@link System#nanoTime()} at submit, for the wait timer. */
+  private record Entry<T>(T row, CompletableFuture<Void> done, long submitted) {}
 
   /**
    * @param sink writes one batch in one transaction, throwing on failure
@@ -87,6 +89,13 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
         Timer.builder("alchemist.store.writer.batch")
             .description("Time to write one batch")
             .tags(writerTags)
+            .publishPercentileHistogram()
+            .register(registry);
+    this.waitTime =
+        Timer.builder("alchemist.store.writer.wait")
+            .description("Time a row waited between submit and the start of its batch's write")
+            .tags(writerTags)
+            .publishPercentileHistogram()
             .register(registry);
     Gauge.builder("alchemist.store.writer.pending", this, DefaultBatchingWriter::pending)
         .description("Rows submitted and not yet written or failed")
@@ -116,7 +125,7 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
         return CompletableFuture.failedFuture(
             new WriterOverloadedException(name, pending, settings.maxPending()));
       }
-      Entry<T> entry = new Entry<>(row, new CompletableFuture<>());
+      Entry<T> entry = new Entry<>(row, new CompletableFuture<>(), System.nanoTime());
       buffer.add(entry);
       if (!draining) {
         if (buffer.size() >= settings.maxBatchSize()) {
@@ -252,8 +261,11 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
 
   private void write(List<Entry<T>> batch) {
     List<T> rows = new ArrayList<>(batch.size());
-    batch.forEach(e -> rows.add(e.row()));
     long start = System.nanoTime();
+    for (Entry<T> e : batch) {
+      rows.add(e.row());
+      waitTime.record(start - e.submitted(), TimeUnit.NANOSECONDS);
+    }
     DatabaseException failure = null;
     try {
       sink.accept(rows);
