@@ -280,8 +280,9 @@ final class LoadedApplication implements AutoCloseable {
 
   /** Keeps {@code megabytes} of heap reachable, as a leak does, and lets a full GC see it. */
   void leakHeap(int megabytes) {
-    for (int i = 0; i < megabytes; i++) {
-      leak.add(new byte[1024 * 1024]);
+    // Quarter-megabyte pieces: small enough to be ordinary objects, not G1 humongous regions.
+    for (int i = 0; i < megabytes * 4; i++) {
+      leak.add(new byte[256 * 1024]);
     }
     System.gc();
   }

@@ -65,6 +65,19 @@ final class PrometheusApi {
     return values;
   }
 
+  /**
+   * The type ({@code counter}, {@code gauge}, {@code histogram}, ...) Prometheus learned from the
+   * scrape for each metric family, keyed by family name (OpenMetrics: counters without {@code
+   * _total}).
+   */
+  Map<String, String> metricTypes() {
+    Map<String, String> types = new LinkedHashMap<>();
+    data(prometheus.get("/api/v1/metadata"), "metadata")
+        .properties()
+        .forEach(e -> types.put(e.getKey(), e.getValue().path(0).path("type").asText()));
+    return types;
+  }
+
   /** Health and last scrape error of every active target. */
   List<String> targetProblems() {
     List<String> problems = new ArrayList<>();

@@ -10,12 +10,15 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -40,6 +43,15 @@ class PrometheusDashboardIT {
   private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
   private static final String P95_OPERATION = "dialog.p95";
 
+  /** A counter function and the metric it reads: every rate here starts with the metric name. */
+  private static final Pattern RATE_OF =
+      Pattern.compile("\\b(rate|irate|increase)\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)");
+
+  /** {@code histogram_quantile(q, sum by (labels) (rate(metric...}: the labels and the metric. */
+  private static final Pattern QUANTILE_OF =
+      Pattern.compile(
+          "histogram_quantile\\([^,]+,\\s*sum by \\(([^)]*)\\)\\s*\\(rate\\(([a-zA-Z_:][a-zA-Z0-9_:]*)");
+
   @TempDir static Path directory;
 
   private static LoadedApplication app;
@@ -58,10 +70,13 @@ class PrometheusDashboardIT {
             .ruleFile(AlertRules.shipped(directory))
             .start();
     api = new PrometheusApi(prometheus);
-    // A few failing sends first, so the error series the request-rate panel draws exists.
+    // A failing send and a Redis outage first, so the error series that exist only from the first
+    // failure (the request-rate panel's, the cache alert's) are in the scrape too.
     app.failingSends(true);
+    app.killRedis();
     app.round();
     app.failingSends(false);
+    app.restartRedis();
     load = new Thread(PrometheusDashboardIT::load, "dashboard-load");
     load.start();
     // Until every rate window of the panels has samples: a few scrapes past the window.
@@ -103,6 +118,23 @@ class PrometheusDashboardIT {
   void target_isScrapedWithoutErrors() {
     assertThat(api.targetProblems()).isEmpty();
     assertThat(api.vector("up{job=\"alchemist\"} == 1")).hasSize(1);
+  }
+
+  @Test
+  void docs_showTheConfigThisTestRunsPrometheusWith() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "metrics.md"));
+    String documented =
+        PrivatePrometheus.config(
+            URI.create("http://127.0.0.1:9464/metrics"),
+            List.of(AlertRules.FILE_NAME),
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(15));
+    String ours =
+        PrivatePrometheus.config(
+            app.uri(), List.of(AlertRules.FILE_NAME), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    assertThat(docs).contains("```yaml\n" + documented + "```");
+    assertThat(prometheus.config()).isEqualTo(ours);
   }
 
   @Test
@@ -148,6 +180,53 @@ class PrometheusDashboardIT {
     }
     assertThat(queries).as("queries in the dashboard").isGreaterThanOrEqualTo(16);
     assertThat(problems).as("panel queries that would draw nothing or a wrong legend").isEmpty();
+  }
+
+  @Test
+  void everyRateAndQuantile_inDashboardAndRules_readsTheRightKindOfMetric() throws Exception {
+    Map<String, String> types = api.metricTypes();
+    List<String> expressions = new ArrayList<>();
+    for (JsonNode panel : dashboard().path("panels")) {
+      panel.path("targets").forEach(t -> expressions.add(t.path("expr").asText()));
+    }
+    AlertRules.byAlert(AlertRules.shipped(directory))
+        .values()
+        .forEach(rule -> expressions.add(rule.path("expr").asText()));
+    List<String> problems = new ArrayList<>();
+    int counted = 0;
+    for (String expr : expressions) {
+      Matcher rate = RATE_OF.matcher(expr);
+      while (rate.find()) {
+        counted++;
+        String metric = rate.group(2);
+        String type = familyType(types, metric);
+        boolean counterLike =
+            "counter".equals(type)
+                || ("histogram".equals(type) || "summary".equals(type))
+                    && metric.matches(".*_(bucket|count|sum)");
+        if (!counterLike) {
+          problems.add(rate.group(1) + "() over " + metric + " of type " + type + " in: " + expr);
+        }
+      }
+      Matcher quantile = QUANTILE_OF.matcher(expr);
+      int quantiles = 0;
+      while (quantile.find()) {
+        counted++;
+        quantiles++;
+        String by = quantile.group(1);
+        String metric = quantile.group(2);
+        if (!List.of(by.split("\\s*,\\s*")).contains("le")
+            || !metric.endsWith("_bucket")
+            || !"histogram".equals(familyType(types, metric))) {
+          problems.add("histogram_quantile needs the buckets of a histogram by le: " + expr);
+        }
+      }
+      if (quantiles != expr.split("histogram_quantile\\(", -1).length - 1) {
+        problems.add("a histogram_quantile of another form than sum by (...) (rate(...)): " + expr);
+      }
+    }
+    assertThat(counted).as("rates and quantiles found").isGreaterThanOrEqualTo(20);
+    assertThat(problems).isEmpty();
   }
 
   @Test
@@ -230,6 +309,20 @@ class PrometheusDashboardIT {
       }
     }
     return problems;
+  }
+
+  /** The family type of a sample name: {@code x_total} is family {@code x} in OpenMetrics. */
+  private static String familyType(Map<String, String> types, String sample) {
+    for (String family :
+        List.of(
+            sample,
+            sample.replaceFirst("_total$", ""),
+            sample.replaceFirst("_(bucket|count|sum)$", ""))) {
+      if (types.containsKey(family)) {
+        return types.get(family);
+      }
+    }
+    return "absent";
   }
 
   private static boolean scraped(String selector, long count) {
