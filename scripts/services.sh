@@ -5,13 +5,23 @@
 #   nats      127.0.0.1:4222   NATS with JetStream
 #   postgres  127.0.0.1:5432   PostgreSQL, database "test", trust on loopback
 #
+# and, only when asked for by name (scripts/test.sh does), the binaries of one more:
+#
+#   prometheus  no shared server: the metrics tests start a private `prometheus` per test
+#               (dev.alchemist.testing.PrivatePrometheus) and run `promtool`; this installs
+#               the Debian package `prometheus` when either binary is missing. The default
+#               run leaves it out, so the embedded quick start never needs it. On a host with
+#               systemd the package also enables its own service on :9090; the tests do not
+#               use it.
+#
 # A service that already answers is left alone. A missing server is installed from the
 # Debian package when we are root and apt-get exists, then started bound to loopback.
 # The script never stops or reconfigures a server it did not start or install; the one
 # change it makes to a running PostgreSQL that accepts us is CREATE DATABASE test when
 # that database is missing.
 #
-# Usage: scripts/services.sh [redis] [nats] [postgres]   (default: all three)
+# Usage: scripts/services.sh [redis] [nats] [postgres] [prometheus]
+#        (default: redis nats postgres)
 #
 # Addresses come from the same variables the Java test support reads:
 #   ALCHEMIST_REDIS_URI    redis://127.0.0.1:6379
@@ -351,6 +361,22 @@ ensure_postgres() {
   status "$name" "$addr" "$how"
 }
 
+# ---------------------------------------------------------------------------- prometheus
+
+ensure_prometheus() {
+  local name=prometheus bin tool
+  bin="$(find_bin prometheus)" tool="$(find_bin promtool)"
+  if [[ -n "$bin" && -n "$tool" ]]; then
+    status "$name" "-" "installed ($("$bin" --version 2>/dev/null | head -n 1 | awk '{print $3}'))"
+    return
+  fi
+  apt_install prometheus || fail "$name" "-" "prometheus missing" "could not install prometheus"
+  bin="$(find_bin prometheus)" tool="$(find_bin promtool)"
+  [[ -n "$bin" && -n "$tool" ]] || fail "$name" "-" "binaries missing" \
+    "the package prometheus was installed but prometheus or promtool is not on the PATH"
+  status "$name" "-" "installed ($("$bin" --version 2>/dev/null | head -n 1 | awk '{print $3}'))"
+}
+
 # ---------------------------------------------------------------------------- main
 
 main() {
@@ -358,9 +384,9 @@ main() {
   ((${#services[@]})) || services=(redis nats postgres)
   for s in "${services[@]}"; do
     case "$s" in
-      redis | nats | postgres) ;;
+      redis | nats | postgres | prometheus) ;;
       -h | --help) sed -n '2,/^# Prints one line/p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
-      *) err "unknown service '$s' (expected redis, nats or postgres)"; return 2 ;;
+      *) err "unknown service '$s' (expected redis, nats, postgres or prometheus)"; return 2 ;;
     esac
   done
   mkdir -p "$STATE_DIR"

@@ -501,6 +501,19 @@ public final class PrivateServer implements AutoCloseable {
   }
 
   private static Path findBinary(Kind kind) {
+    return findExecutable(
+        kind.binary,
+        "sudo apt-get install -y " + kind.debianPackage + ", or run " + TestServices.SCRIPT);
+  }
+
+  /**
+   * The executable {@code binary} on the PATH or in the usual system directories; shared with the
+   * other private launchers.
+   *
+   * @param installHint how to install it, such as {@code sudo apt-get install -y redis-server}
+   * @throws IllegalStateException naming the directories searched and the hint if it is missing
+   */
+  static Path findExecutable(String binary, String installHint) {
     Set<Path> directories = new LinkedHashSet<>();
     String path = System.getenv("PATH");
     if (path != null) {
@@ -512,19 +525,17 @@ public final class PrivateServer implements AutoCloseable {
     }
     EXTRA_DIRECTORIES.forEach(d -> directories.add(Path.of(d)));
     for (Path directory : directories) {
-      Path candidate = directory.resolve(kind.binary);
+      Path candidate = directory.resolve(binary);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
         return candidate;
       }
     }
     throw new IllegalStateException(
-        kind.binary
+        binary
             + " is not installed: not found in "
             + directories
-            + "; install it (Debian/Ubuntu: sudo apt-get install -y "
-            + kind.debianPackage
-            + ", or run "
-            + TestServices.SCRIPT
+            + "; install it (Debian/Ubuntu: "
+            + installHint
             + " as root)");
   }
 
