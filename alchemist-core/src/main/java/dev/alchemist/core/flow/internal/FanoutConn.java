@@ -2,6 +2,7 @@ package dev.alchemist.core.flow.internal;
 
 import dev.alchemist.core.flow.FanoutConnection;
 import dev.alchemist.core.flow.FrameSink;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -120,7 +121,11 @@ final class FanoutConn<F> implements FanoutConnection {
       failed();
       return;
     }
-    stage.whenComplete((v, e) -> sent(e));
+    if (stage instanceof CompletableFuture<?> cf && cf.isDone() && !cf.isCompletedExceptionally()) {
+      sent(null); // the socket had room: no callback to allocate
+    } else {
+      stage.whenComplete((v, e) -> sent(e));
+    }
   }
 
   private void sent(@Nullable Throwable e) {
