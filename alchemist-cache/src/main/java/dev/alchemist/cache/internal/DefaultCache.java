@@ -147,7 +147,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     Checks.notNull("key", key);
     NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
-      return unwrap(hit.value());
+      return unwrap(NearCache.value(hit));
     }
     RegionEntries.Found found = readStore(key);
     return found == null ? null : unwrap(found.value());
@@ -159,7 +159,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     Checks.notNull("key", key);
     NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
-      return CompletableFuture.completedFuture(unwrap(hit.value()));
+      return CompletableFuture.completedFuture(unwrap(NearCache.value(hit)));
     }
     String redisKey = regionPrefix + keys.encode(key);
     if (fences.isPending(redisKey)) {
@@ -203,7 +203,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
     NearCache.Entry hit = nearLookup(key);
     if (hit != null) {
       maybeRefresh(key, hit.expiresAtMillis(), loader);
-      return unwrap(hit.value());
+      return unwrap(NearCache.value(hit));
     }
     Flight mine = new Flight();
     Flight other = flights.putIfAbsent(key, mine);
@@ -238,7 +238,7 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
       NearCache.Entry hit = nearLookup(key);
       if (hit != null) {
         if (hit.value() != NULL) {
-          found.put(key, unwrapNonNull(hit.value()));
+          found.put(key, unwrapNonNull(NearCache.value(hit)));
         }
         continue;
       }

@@ -24,8 +24,23 @@ import org.jspecify.annotations.Nullable;
  */
 final class NearCache<K> {
 
-  /** What the near cache holds: a value (or the region's null marker) and when it expires. */
-  record Entry(Object value, long expiresAtMillis) {}
+  /**
+   * What the near cache holds: a value (or the region's null marker) and when it expires. A {@code
+   * byte[]} is the one mutable value type the codec has, so it is copied on the way in (and {@link
+   * #value(Entry)} copies it on the way out): a caller that changes an array it put or got never
+   * changes what the next caller gets.
+   */
+  record Entry(Object value, long expiresAtMillis) {
+    Entry {
+      value = value instanceof byte[] bytes ? bytes.clone() : value;
+    }
+  }
+
+  /** The entry's value, for a caller: an array is a copy. */
+  static Object value(Entry entry) {
+    Object v = entry.value();
+    return v instanceof byte[] bytes ? bytes.clone() : v;
+  }
 
   private static final int STRIPES = 64;
 
