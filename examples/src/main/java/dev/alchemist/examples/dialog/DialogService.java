@@ -151,6 +151,18 @@ public final class DialogService implements AutoCloseable {
       closeables.push(metrics);
       MeterRegistry registry = metrics.registry();
       tracker = metrics.tracker();
+      // Created before everything that feeds them, so closed after it: an event or a chunk that
+      // arrives during close() still finds the dashboard open.
+      dashboard =
+          DebouncedUpdater.create(
+              DebounceSettings.builder().name("dashboard").build(), this::render);
+      closeables.push(dashboard);
+      previews =
+          KeyedDebouncer.create(
+              DebounceSettings.builder().name("answer_preview").build(),
+              (dialog, chars) -> previewFrames.increment());
+      closeables.push(previews);
+      metrics.bind(DebounceMetrics.of(dashboard), DebounceMetrics.of(previews));
       workers = Executors.newFixedThreadPool(workerThreads(), daemon("dialog-worker"));
       closeables.push(workers::shutdown);
       timedWorkers = timed(workers, registry, "blocking");
@@ -210,16 +222,6 @@ public final class DialogService implements AutoCloseable {
           ChatStreamer.builder().model(model(options, registry)).meterRegistry(registry).build();
       closeables.push(streamer);
 
-      dashboard =
-          DebouncedUpdater.create(
-              DebounceSettings.builder().name("dashboard").build(), this::render);
-      closeables.push(dashboard);
-      previews =
-          KeyedDebouncer.create(
-              DebounceSettings.builder().name("answer_preview").build(),
-              (dialog, chars) -> previewFrames.increment());
-      closeables.push(previews);
-      metrics.bind(DebounceMetrics.of(dashboard), DebounceMetrics.of(previews));
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
