@@ -4,6 +4,7 @@ import dev.alchemist.examples.dialog.DialogLoad;
 import dev.alchemist.examples.dialog.DialogOptions;
 import dev.alchemist.examples.dialog.DialogReport;
 import dev.alchemist.examples.dialog.DialogService;
+import dev.alchemist.examples.dialog.GuideTargets;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -64,6 +65,7 @@ public final class DialogServiceDemo {
               .plus(options.duration() == null ? Duration.ZERO : options.duration());
       DialogReport report = new DialogLoad(service, out).run(guard);
       report.print(out);
+      GuideTargets.print(out, GuideTargets.of(report, options));
       return report;
     }
   }

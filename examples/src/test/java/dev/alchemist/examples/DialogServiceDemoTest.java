@@ -75,6 +75,11 @@ class DialogServiceDemoTest {
         .contains("dashboard frames/s")
         .contains("RSS peak")
         .contains("Prometheus endpoint was http://127.0.0.1:")
+        // The guide's targets, graded; with fewer than 1,000 users concurrency is only reported.
+        .contains("| target | guide | measured | result |")
+        .containsPattern("\\| dialog API p99 \\| < 100 ms \\| .* \\| (PASS|\\*\\*FAIL\\*\\*) \\|")
+        .containsPattern("\\| concurrent dialogs \\| >= 1,000 \\| .* \\| report \\|")
+        .containsPattern("\\| consistency \\| nothing lost \\| .* \\| PASS \\|")
         .doesNotContain("INCONSISTENT");
   }
 

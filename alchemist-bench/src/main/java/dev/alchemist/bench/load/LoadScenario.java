@@ -6,7 +6,7 @@ import dev.alchemist.examples.dialog.DialogOptions;
 import dev.alchemist.examples.dialog.DialogReport;
 import dev.alchemist.examples.dialog.DialogService;
 import dev.alchemist.examples.dialog.DialogStats;
-import dev.alchemist.examples.dialog.Latency;
+import dev.alchemist.examples.dialog.GuideTargets;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,12 +46,6 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Exit status 0 when every target passes, 1 otherwise.
  */
 public final class LoadScenario {
-
-  /**
-   * The share of the guide's 500 ms first-token budget the SDK may take on top of the model: a
-   * tenth, leaving the rest to the model.
-   */
-  static final int SDK_FIRST_TOKEN_BUDGET_MILLIS = 50;
 
   private LoadScenario() {}
 
@@ -171,14 +165,9 @@ public final class LoadScenario {
   }
 
   private static boolean printTargets(DialogReport r, EventRate events, DialogOptions o) {
-    Latency api = r.operations().get("dialog.post");
-    Latency firstToken = r.firstToken();
-    long rss = r.memory().peakRssBytes();
-    List<String[]> rows = new ArrayList<>();
-    boolean all = true;
-    all &=
-        add(
-            rows,
+    List<GuideTargets.Row> rows = new ArrayList<>();
+    rows.add(
+        GuideTargets.graded(
             "events/s",
             ">= 10,000",
             String.format(
@@ -189,121 +178,10 @@ public final class LoadScenario {
                 events.events(),
                 events.elapsed().toNanos() / 1e9,
                 r.eventsPerSecond()),
-            events.perSecond() >= 10_000 && events.drained() && events.errors() == 0);
-    all &=
-        add(
-            rows,
-            "concurrent dialogs",
-            ">= 1,000",
-            String.format(
-                Locale.ROOT,
-                "%,d dialogs open at once (peak; %,d turns being answered at the same moment)",
-                r.peakOpenDialogs(),
-                r.stats().peakTurnsInFlight()),
-            r.peakOpenDialogs() >= 1000);
-    all &=
-        add(
-            rows,
-            "dialog API p99",
-            "< 100 ms",
-            String.format(
-                Locale.ROOT,
-                "%s ms (dialog.post, p50 %s ms, %,d calls; within it the commit of the user's"
-                    + " message p99 %s ms, the cached history p99 %s ms)",
-                ms(api.p99Millis()),
-                ms(api.p50Millis()),
-                api.count(),
-                ms(r.operations().get("dialog.persist").p99Millis()),
-                ms(r.operations().get("dialog.history").p99Millis())),
-            api.p99Millis() < 100);
-    boolean simulated = o.openAiBaseUrl() == null && o.ollamaUrl() == null;
-    if (simulated) {
-      // The simulated model's own first-token delay is a constant, so a quantile of the first
-      // chunk minus it is the same quantile of what the SDK adds: the shared timer's lateness under
-      // load, the stream set-up and the chunk's delivery to the dashboard subscriber.
-      double model = o.firstTokenLatency().toNanos() / 1e6;
-      double addedP99 = r.firstChunk().p99Millis() - model;
-      all &=
-          add(
-              rows,
-              "first-token p99, added by the SDK",
-              "< " + SDK_FIRST_TOKEN_BUDGET_MILLIS + " ms",
-              String.format(
-                  Locale.ROOT,
-                  "%s ms: first chunk to the dashboard p99 %s ms minus the simulated"
-                      + " model's %s ms to its first token (histogram buckets near it are about 20"
-                      + " ms wide); raw first token p99 %s ms, %,d streams",
-                  ms(Math.max(0, addedP99)),
-                  ms(r.firstChunk().p99Millis()),
-                  ms(model),
-                  ms(firstToken.p99Millis()),
-                  r.firstChunk().count()),
-              addedP99 < SDK_FIRST_TOKEN_BUDGET_MILLIS);
-    }
-    String rawFirstToken =
-        String.format(
-            Locale.ROOT,
-            "%s ms (%s; first chunk p99 %s ms)",
-            ms(firstToken.p99Millis()),
-            simulated
-                ? "the simulated model's own "
-                    + o.firstTokenLatency().toMillis()
-                    + " ms included, so it is reported, not graded"
-                : "a real model",
-            ms(r.firstChunk().p99Millis()));
-    if (simulated) {
-      rows.add(new String[] {"first-token p99, raw", "< 500 ms", rawFirstToken, "report"});
-    } else {
-      all &= add(rows, "first-token p99", "< 500 ms", rawFirstToken, firstToken.p99Millis() < 500);
-    }
-    all &=
-        add(
-            rows,
-            "dashboard update rate",
-            "60 fps (>= 57)",
-            String.format(Locale.ROOT, "%.1f fps", r.framesPerSecond()),
-            r.framesPerSecond() >= 57);
-    all &=
-        add(
-            rows,
-            "memory",
-            "< 500 MB RSS",
-            String.format(
-                Locale.ROOT,
-                "%.0f MB peak RSS (VmHWM; heap peak %.0f MB)",
-                rss / 1e6,
-                r.peakHeapBytes() / 1e6),
-            rss > 0 && rss < 500_000_000L);
-    all &= add(rows, "consistency", "nothing lost", consistency(r), r.inconsistencies().isEmpty());
-    System.out.println();
-    System.out.println("| target | guide | measured | result |");
-    System.out.println("|---|---|---|---|");
-    for (String[] row : rows) {
-      System.out.println("| " + String.join(" | ", row) + " |");
-    }
-    return all;
-  }
-
-  private static String consistency(DialogReport r) {
-    List<String> problems = r.inconsistencies();
-    DialogStats s = r.stats();
-    return problems.isEmpty()
-        ? String.format(
-            Locale.ROOT,
-            "%,d messages persisted = sent, %,d events received = acked = published, 0 errors",
-            s.messagesPersisted(),
-            s.eventsReceived())
-        : String.join("; ", problems);
-  }
-
-  private static boolean add(
-      List<String[]> rows, String target, String guide, String measured, boolean pass) {
-    rows.add(new String[] {target, guide, measured, pass ? "PASS" : "**FAIL**"});
-    return pass;
-  }
-
-  private static String ms(double v) {
-    return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
+            events.perSecond() >= 10_000 && events.drained() && events.errors() == 0));
+    rows.addAll(GuideTargets.of(r, o));
+    GuideTargets.print(System.out, rows);
+    return rows.stream().noneMatch(GuideTargets.Row::failed);
   }
 
   private static String env(String name, String fallback) {
