@@ -21,13 +21,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * The {@link AlchemistDatabase}: on the application's own {@link DataSource} when Boot made one
- * and {@code alchemist.store.jdbc-url} is not set, otherwise on a pool of its own from {@code
+ * The {@link AlchemistDatabase}: on the application's own {@link DataSource} when Boot made one and
+ * {@code alchemist.store.jdbc-url} is not set, otherwise on a pool of its own from {@code
  * alchemist.store.*}, or on a private in-memory H2 with {@code alchemist.store.embedded=true}.
  *
  * <p>The store's Flyway migration keeps its own history table and locations, and the database is
- * built after the host's database initializers (Boot's Flyway or Liquibase, SQL scripts) have
- * run, so a host's first migration never meets a schema our tables made non-empty.
+ * built after the host's database initializers (Boot's Flyway or Liquibase, SQL scripts) have run,
+ * so a host's first migration never meets a schema our tables made non-empty.
  */
 @AutoConfiguration(
     afterName = {
@@ -91,7 +91,10 @@ public class AlchemistStoreAutoConfiguration {
         p.getLeakDetectionThreshold(),
         b::leakDetectionThreshold);
     set(prefix + "socket-timeout", p.getSocketTimeout(), b::socketTimeout);
-    set(prefix + "re-write-batched-inserts", p.getReWriteBatchedInserts(), b::reWriteBatchedInserts);
+    set(
+        prefix + "re-write-batched-inserts",
+        p.getReWriteBatchedInserts(),
+        b::reWriteBatchedInserts);
     set(prefix + "pool-name", p.getPoolName(), b::poolName);
     return build("alchemist.store.pool", b::build);
   }

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /**
  * The cache region policies of {@code alchemist.cache.policies.*}: the guide's four presets as the
- * properties tuned them, plus every custom region the properties define. Immutable and
- * thread-safe.
+ * properties tuned them, plus every custom region the properties define. Immutable and thread-safe.
  *
  * <pre>{@code
  * Cache<UUID, DialogHistory> history =

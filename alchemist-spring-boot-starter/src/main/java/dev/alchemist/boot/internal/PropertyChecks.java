@@ -16,6 +16,7 @@ public final class PropertyChecks {
   public static final String HIDDEN = "******";
 
   private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@]*@");
+  private static final Pattern LEADING_USER_INFO = Pattern.compile("^[^/@]*@");
   private static final Pattern PASSWORD_PARAMETER =
       Pattern.compile("(?i)(password|pwd|token|secret)=[^&;]*");
 
@@ -62,7 +63,9 @@ public final class PropertyChecks {
    * redis://******@host}, {@code ?password=pw} becomes {@code ?password=******}.
    */
   public static String redact(String value) {
-    String out = USER_INFO.matcher(value).replaceAll(HIDDEN + "@");
+    // Without a scheme (a typo the user is being told about), whatever precedes '@' may be a login.
+    Pattern login = value.contains("://") ? USER_INFO : LEADING_USER_INFO;
+    String out = login.matcher(value).replaceAll(HIDDEN + "@");
     return PASSWORD_PARAMETER.matcher(out).replaceAll("$1=" + HIDDEN);
   }
 
@@ -72,9 +75,7 @@ public final class PropertyChecks {
 
   private static InvalidConfigurationPropertyValueException invalid(
       String property, String shownValue, RuntimeException e) {
-    InvalidConfigurationPropertyValueException failure =
-        new InvalidConfigurationPropertyValueException(property, shownValue, e.getMessage());
-    failure.initCause(e);
-    return failure;
+    // Boot's exception takes no cause; the SDK's message is its reason, word for word.
+    return new InvalidConfigurationPropertyValueException(property, shownValue, e.getMessage());
   }
 }
