@@ -223,7 +223,7 @@ public class AlchemistAiProperties {
     private boolean firstTokenImmediate = true;
 
     /** Most UTF-8 bytes held for a subscriber without demand, 1 KiB to 64 MiB. */
-    private int maxPendingBytes = 1 << 20;
+    private int maxPendingBytes = 1_048_576;
 
     public int getMaxTokens() {
       return maxTokens;

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +155,15 @@ class StarterApplicationIT {
       assertThat(health.at("/components/alchemistPool/status").toString()).isEqualTo("\"UP\"");
       assertThat(health.at("/components/alchemistPool/details/saturated").toString())
           .isEqualTo("false");
+
+      Map<String, Object> singletons = context.getBeansOfType(Object.class, false, false);
+      assertThat(singletons).containsKeys("alchemistNatsEvents", "alchemistChatModel");
+      for (Map.Entry<String, Object> bean : singletons.entrySet()) {
+        assertThat(String.valueOf(bean.getValue()))
+            .as(bean.getKey())
+            .doesNotContain(NATS_TOKEN)
+            .doesNotContain(API_KEY);
+      }
 
       String env = get(port, "/actuator/env");
       String configprops = get(port, "/actuator/configprops");
