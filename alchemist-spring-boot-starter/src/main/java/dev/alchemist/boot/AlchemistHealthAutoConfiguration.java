@@ -5,7 +5,9 @@ import dev.alchemist.boot.internal.PoolHealthIndicator;
 import dev.alchemist.boot.internal.RedisHealthIndicator;
 import dev.alchemist.cache.CacheManager;
 import dev.alchemist.core.store.AlchemistDatabase;
+import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.NatsEvents;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -50,8 +52,9 @@ public class AlchemistHealthAutoConfiguration {
   static class Nats {
     @Bean
     @ConditionalOnMissingBean(name = "alchemistNatsHealthIndicator")
-    HealthIndicator alchemistNatsHealthIndicator(NatsEvents events) {
-      return new NatsHealthIndicator(events);
+    HealthIndicator alchemistNatsHealthIndicator(NatsEvents events, ListableBeanFactory beans) {
+      return new NatsHealthIndicator(
+          events, () -> beans.getBeansOfType(EventConsumer.class, false, false));
     }
   }
 
