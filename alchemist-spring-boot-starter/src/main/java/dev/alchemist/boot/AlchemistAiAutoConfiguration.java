@@ -68,6 +68,11 @@ public class AlchemistAiAutoConfiguration {
       }
       default -> {
         SimulatedChatModel.Builder b = SimulatedChatModel.builder().timeouts(timeouts);
+        AlchemistAiProperties.Simulated sim = properties.getSimulated();
+        String prefix = PREFIX + "simulated.";
+        set(prefix + "first-token-latency", sim.getFirstTokenLatency(), b::firstTokenLatency);
+        set(prefix + "tokens-per-second", sim.getTokensPerSecond(), b::tokensPerSecond);
+        set(prefix + "tokens-per-answer", sim.getTokensPerAnswer(), b::tokensPerAnswer);
         registry.ifAvailable(b::meterRegistry);
         return build("alchemist.ai", b::build);
       }

@@ -24,6 +24,9 @@ public class AlchemistAiProperties {
   /** An Ollama server. */
   private final Ollama ollama = new Ollama();
 
+  /** The simulated model (provider=simulated). */
+  private final Simulated simulated = new Simulated();
+
   /** The three deadlines of a model stream. */
   private final Timeouts timeouts = new Timeouts();
 
@@ -50,6 +53,10 @@ public class AlchemistAiProperties {
 
   public Ollama getOllama() {
     return ollama;
+  }
+
+  public Simulated getSimulated() {
+    return simulated;
   }
 
   public Timeouts getTimeouts() {
@@ -169,6 +176,42 @@ public class AlchemistAiProperties {
 
     public void setKeepAlive(Duration keepAlive) {
       this.keepAlive = keepAlive;
+    }
+  }
+
+  /** {@code alchemist.ai.simulated.*}: the deterministic in-process model's pace. */
+  public static class Simulated {
+    /** Delay before the first token. */
+    private Duration firstTokenLatency = Duration.ofMillis(150);
+
+    /** Tokens per second after the first. */
+    private double tokensPerSecond = 50;
+
+    /** Tokens per answer. */
+    private int tokensPerAnswer = 60;
+
+    public Duration getFirstTokenLatency() {
+      return firstTokenLatency;
+    }
+
+    public void setFirstTokenLatency(Duration firstTokenLatency) {
+      this.firstTokenLatency = firstTokenLatency;
+    }
+
+    public double getTokensPerSecond() {
+      return tokensPerSecond;
+    }
+
+    public void setTokensPerSecond(double tokensPerSecond) {
+      this.tokensPerSecond = tokensPerSecond;
+    }
+
+    public int getTokensPerAnswer() {
+      return tokensPerAnswer;
+    }
+
+    public void setTokensPerAnswer(int tokensPerAnswer) {
+      this.tokensPerAnswer = tokensPerAnswer;
     }
   }
 

@@ -7,6 +7,7 @@ import dev.alchemist.ai.ChatModel;
 import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.ChatStreamer;
 import dev.alchemist.ai.ChunkStream;
+import dev.alchemist.ai.ModelWarmer;
 import dev.alchemist.ai.ResponseCache;
 import dev.alchemist.ai.SimulatedChatModel;
 import dev.alchemist.ai.StreamSummary;
@@ -24,7 +25,11 @@ class AlchemistAiAutoConfigurationTest {
   @Test
   void chatStreamer_noProperties_streamsTheSimulatedModel() {
     Runners.alchemist()
-        .withPropertyValues("alchemist.ai.chunk.max-tokens=3")
+        .withPropertyValues(
+            "alchemist.ai.chunk.max-tokens=3",
+            "alchemist.ai.simulated.first-token-latency=1ms",
+            "alchemist.ai.simulated.tokens-per-second=2000",
+            "alchemist.ai.simulated.tokens-per-answer=12")
         .run(
             context -> {
               ChatStreamer chat = context.getBean(ChatStreamer.class);
@@ -33,7 +38,19 @@ class AlchemistAiAutoConfigurationTest {
               ChunkStream answer = chat.stream(ChatRequest.of("simulated", "hello"));
               answer.subscribe(new Drain());
               StreamSummary summary = answer.summary().get(30, TimeUnit.SECONDS);
-              assertThat(summary.tokens()).isPositive();
+              assertThat(summary.tokens()).isEqualTo(12);
+            });
+  }
+
+  @Test
+  void simulatedModel_negativeRate_failsNamingTheProperty() {
+    Runners.alchemist()
+        .withPropertyValues("alchemist.ai.simulated.tokens-per-second=-1")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure()))
+                  .contains("alchemist.ai.simulated.tokens-per-second");
             });
   }
 
@@ -122,6 +139,15 @@ class AlchemistAiAutoConfigurationTest {
               ResponseCache answers = context.getBean(ResponseCache.class);
               assertThat(answers.store().getClass().getSimpleName()).contains("InMemory");
             });
+  }
+
+  @Test
+  void modelWarmer_modelsListed_startsWithTheContext() {
+    Runners.alchemist()
+        .withPropertyValues(
+            "alchemist.ai.warm-up.models=simulated", "alchemist.ai.warm-up.ping-interval=1m")
+        .run(context -> assertThat(context).hasSingleBean(ModelWarmer.class));
+    Runners.alchemist().run(context -> assertThat(context).doesNotHaveBean(ModelWarmer.class));
   }
 
   @Test
