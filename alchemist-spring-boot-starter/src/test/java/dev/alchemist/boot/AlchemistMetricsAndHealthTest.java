@@ -2,6 +2,8 @@ package dev.alchemist.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.alchemist.cache.CacheManager;
+import dev.alchemist.core.store.AlchemistDatabase;
 import dev.alchemist.metrics.RequestTracker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 
 class AlchemistMetricsAndHealthTest {
 
@@ -81,6 +84,26 @@ class AlchemistMetricsAndHealthTest {
                   .containsKeys("total", "active", "idle", "waiting")
                   .containsEntry("saturated", false)
                   .containsEntry("database", "h2");
+            });
+  }
+
+  @Test
+  void starter_withoutActuator_configuresTheModulesAlone() {
+    Runners.alchemist()
+        .withClassLoader(
+            new FilteredClassLoader(
+                "org.springframework.boot.health",
+                "org.springframework.boot.actuate",
+                "org.springframework.boot.micrometer"))
+        .withPropertyValues("alchemist.store.embedded=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(CacheManager.class);
+              assertThat(context).hasSingleBean(AlchemistDatabase.class);
+              assertThat(context).doesNotHaveBean("alchemistRedisHealthIndicator");
+              assertThat(context).doesNotHaveBean("alchemistSanitizingFunction");
+              assertThat(context).doesNotHaveBean("alchemistCommonTags");
             });
   }
 
