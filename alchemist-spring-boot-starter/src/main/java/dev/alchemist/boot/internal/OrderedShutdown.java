@@ -19,8 +19,9 @@ import org.springframework.util.ClassUtils;
  * component's own close timeout. Every close is idempotent, so the destruction that follows finds
  * nothing left to do.
  *
- * <p>Beans of modules that are not on the classpath are skipped. A failure to close one bean is
- * logged (its type, never a message that could carry user content) and the others still close.
+ * <p>Stopping is final: the beans it closed stay closed if the context is started again. Beans of
+ * modules that are not on the classpath are skipped. A failure to close one bean is logged (its
+ * type, never a message that could carry user content) and the others still close.
  */
 public final class OrderedShutdown implements SmartLifecycle {
   /**
