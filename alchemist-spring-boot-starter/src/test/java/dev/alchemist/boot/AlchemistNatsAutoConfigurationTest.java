@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.alchemist.nats.EventBus;
 import dev.alchemist.nats.NatsEvents;
 import dev.alchemist.nats.StreamSpec;
+import io.nats.client.Options;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -46,10 +48,32 @@ class AlchemistNatsAutoConfigurationTest {
   }
 
   @Test
-  void natsEvents_publisherOfUnknownStream_failsNamingTheStreams() {
+  void streams_malformedValue_failsNamingTheProperty() {
     assertThatThrownBy(
             () -> AlchemistNatsAutoConfiguration.specs(Map.of("events", Map.of("max-age", "soon"))))
         .hasMessageContaining("alchemist.nats.streams.events.max-age='soon' is invalid");
+  }
+
+  @Test
+  void options_tlsAndToken_reachTheConnectionOptions() {
+    AlchemistNatsProperties p = new AlchemistNatsProperties();
+    p.setServers(List.of("nats://127.0.0.1:4222"));
+    p.setToken("tok-1");
+    p.setConnectionName("shop");
+    p.getTls().setEnabled(true);
+    Options options = AlchemistNatsAutoConfiguration.options(p, null);
+    assertThat(options.getSslContext()).isNotNull();
+    assertThat(options.getConnectionName()).isEqualTo("shop");
+    assertThat(options.getServers()).hasSize(1);
+  }
+
+  @Test
+  void options_tlsBundleWithoutBundles_failsNamingTheProperty() {
+    AlchemistNatsProperties p = new AlchemistNatsProperties();
+    p.setServers(List.of("nats://127.0.0.1:4222"));
+    p.getTls().setBundle("nats");
+    assertThatThrownBy(() -> AlchemistNatsAutoConfiguration.options(p, null))
+        .hasMessageContaining("alchemist.nats.tls.bundle");
   }
 
   @Test
