@@ -158,4 +158,28 @@ class SettingsTest {
       s.execute("SHUTDOWN");
     }
   }
+
+  @Test
+  void hostDataSourceWithTablesOfItsOwn_migrationFailedOnNonEmptySchema() throws Exception {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:busy_" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    try (var c = ds.getConnection();
+        var s = c.createStatement()) {
+      s.execute("CREATE TABLE host_orders (id BIGINT PRIMARY KEY)");
+    }
+    try (AlchemistDatabase db =
+        AlchemistDatabase.builder()
+            .dataSource(ds)
+            .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+            .build()) {
+      db.dialogs().insert(dev.alchemist.core.Dialog.open("u", "t", java.time.Instant.now()));
+    }
+    try (var c = ds.getConnection();
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM dialogs")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+      s.execute("SHUTDOWN");
+    }
+  }
 }

@@ -276,7 +276,12 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
             // Our own history table, so a host's Flyway history in the same schema is untouched.
             .table(HISTORY_TABLE)
             .cleanDisabled(true)
-            .failOnMissingLocations(true);
+            .failOnMissingLocations(true)
+            // A host's schema already holds its own tables (and maybe its own Flyway history):
+            // Flyway refuses a non-empty schema without our history table unless it may baseline.
+            // Baseline 0 is below our V1, so the baseline records the start and V1 still runs.
+            .baselineOnMigrate(true)
+            .baselineVersion("0");
     if (hostDataSource != null) {
       config.dataSource(hostDataSource);
     } else {

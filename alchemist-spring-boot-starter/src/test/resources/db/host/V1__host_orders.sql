@@ -1,0 +1,1 @@
+CREATE TABLE host_orders (id BIGINT PRIMARY KEY, total NUMERIC(12, 2) NOT NULL);
