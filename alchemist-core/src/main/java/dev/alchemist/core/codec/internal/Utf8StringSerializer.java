@@ -19,14 +19,20 @@ import org.jspecify.annotations.Nullable;
  * chat content mostly is), and checks the declared length exactly against the bytes left, so a
  * crafted length cannot allocate more than the input holds.
  *
- * <p>Writing allocates nothing into a {@link DirectOutput} (the registry's): ASCII text, the common
- * case, is copied into the buffer in one pass that also checks it is ASCII; other text is measured,
- * then encoded in place. Into any other output the UTF-8 bytes come from {@code getBytes}. Both
- * produce the same bytes.
+ * <p>Writing allocates nothing into a {@link DirectOutput} (the registry's): short ASCII strings
+ * are copied into the buffer in one pass that also checks they are ASCII; other strings are encoded
+ * in place by the JDK's UTF-8 encoder. Into any other output the UTF-8 bytes come from {@code
+ * getBytes}. Every path produces the same bytes.
  */
 final class Utf8StringSerializer extends Serializer<String> {
   private static final int UTF8 = 0;
   private static final int UTF16 = 1;
+
+  /**
+   * Strings shorter than this (tokens, ids) are copied char by char; longer ones go through the
+   * JDK's encoder, whose setup costs more than such a copy but whose ASCII loop is vectorized.
+   */
+  static final int SHORT_STRING = 32;
 
   Utf8StringSerializer() {
     super(true, true);
@@ -47,7 +53,7 @@ final class Utf8StringSerializer extends Serializer<String> {
     if (value == null) {
       output.writeVarInt(0, true);
     } else if (output instanceof DirectOutput direct) {
-      if (!writeAscii(direct, value)) {
+      if (value.length() >= SHORT_STRING || !writeShortAscii(direct, value)) {
         writeEncoded(direct, value);
       }
     } else {
@@ -56,11 +62,11 @@ final class Utf8StringSerializer extends Serializer<String> {
   }
 
   /**
-   * Copies {@code value} as ASCII: the header assumes one byte per char, and the copy ORs every
-   * char it stores, so one branch-free pass both copies and tells whether the guess held. If it did
-   * not, the position goes back and the caller encodes properly; the bytes written are overwritten.
+   * Copies a short {@code value} as ASCII: the header assumes one byte per char, and the copy ORs
+   * every char it stores, so one pass both copies and tells whether the guess held. If it did not,
+   * the position goes back and the caller encodes properly; the bytes written are overwritten.
    */
-  private static boolean writeAscii(DirectOutput output, String value) {
+  private static boolean writeShortAscii(DirectOutput output, String value) {
     int length = value.length();
     int start = output.position();
     output.writeVarInt((length << 1 | UTF8) + 1, true);
@@ -81,20 +87,43 @@ final class Utf8StringSerializer extends Serializer<String> {
     return false;
   }
 
+  /**
+   * Encodes {@code value} in place behind a header that assumes one byte per char, the length of
+   * ASCII text. Other text is longer: then the header is rewritten, and in the rare case that the
+   * longer length needs a longer varint, the bytes move up to make room for it.
+   */
   private static void writeEncoded(DirectOutput output, String value) {
-    int utf8Length = utf8Length(value);
-    if (utf8Length < 0) {
+    int length = value.length();
+    int start = output.position();
+    output.writeVarInt((length << 1 | UTF8) + 1, true);
+    int assumedHeaderBytes = output.position() - start;
+    int written = output.writeUtf8(value);
+    if (written < 0) {
+      output.setPosition(start);
       writeUtf16(output, value);
       return;
     }
-    output.writeVarInt((utf8Length << 1 | UTF8) + 1, true);
-    output.reserve(utf8Length);
-    int end = encodeUtf8(value, output.getBuffer(), output.position());
+    if (written == length) {
+      return;
+    }
+    int header = (written << 1 | UTF8) + 1;
+    int headerBytes = Output.varIntLength(header, true);
+    int end = output.position();
+    if (headerBytes != assumedHeaderBytes) {
+      int shift = headerBytes - assumedHeaderBytes;
+      output.reserve(shift);
+      byte[] buffer = output.getBuffer();
+      System.arraycopy(
+          buffer, start + assumedHeaderBytes, buffer, start + assumedHeaderBytes + shift, written);
+      end += shift;
+    }
+    output.setPosition(start);
+    output.writeVarInt(header, true);
     output.setPosition(end);
   }
 
   private static void writeCopied(Output output, String value) {
-    if (utf8Length(value) < 0) {
+    if (hasLoneSurrogate(value)) {
       writeUtf16(output, value);
       return;
     }
@@ -110,58 +139,23 @@ final class Utf8StringSerializer extends Serializer<String> {
     }
   }
 
-  /**
-   * The number of UTF-8 bytes of {@code value}, or -1 if it holds a lone surrogate (which the JDK's
-   * encoder would replace with '?', losing it). Counted in a long so that no string wraps it; a
-   * count beyond the int range saturates, and the reserve that follows refuses it as too large.
-   */
-  static int utf8Length(String value) {
+  /** Whether {@code value} holds a lone surrogate, which the JDK's encoder would replace by '?'. */
+  static boolean hasLoneSurrogate(String value) {
     int length = value.length();
-    long bytes = 0;
     for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (!Character.isSurrogate(c)) {
-        bytes += 3;
-      } else if (Character.isHighSurrogate(c)
+      if (!Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c)
           && i + 1 < length
           && Character.isLowSurrogate(value.charAt(i + 1))) {
-        bytes += 4;
         i++;
       } else {
-        return -1;
+        return true;
       }
     }
-    return (int) Math.min(bytes, Integer.MAX_VALUE);
-  }
-
-  /** Encodes {@code value}, which holds no lone surrogate, at {@code offset}; returns the end. */
-  private static int encodeUtf8(String value, byte[] target, int offset) {
-    int p = offset;
-    int length = value.length();
-    for (int i = 0; i < length; i++) {
-      char c = value.charAt(i);
-      if (c < 0x80) {
-        target[p++] = (byte) c;
-      } else if (c < 0x800) {
-        target[p++] = (byte) (0xc0 | c >> 6);
-        target[p++] = (byte) (0x80 | c & 0x3f);
-      } else if (!Character.isSurrogate(c)) {
-        target[p++] = (byte) (0xe0 | c >> 12);
-        target[p++] = (byte) (0x80 | c >> 6 & 0x3f);
-        target[p++] = (byte) (0x80 | c & 0x3f);
-      } else {
-        int codePoint = Character.toCodePoint(c, value.charAt(++i));
-        target[p++] = (byte) (0xf0 | codePoint >> 18);
-        target[p++] = (byte) (0x80 | codePoint >> 12 & 0x3f);
-        target[p++] = (byte) (0x80 | codePoint >> 6 & 0x3f);
-        target[p++] = (byte) (0x80 | codePoint & 0x3f);
-      }
-    }
-    return p;
+    return false;
   }
 
   /** Reads a string of this serializer's form; for serializers that embed strings. */

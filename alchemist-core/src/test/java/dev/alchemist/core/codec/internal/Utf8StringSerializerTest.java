@@ -84,6 +84,43 @@ class Utf8StringSerializerTest {
     assertThat(plain(value)).isEqualTo(expected);
   }
 
+  @Provide
+  Arbitrary<String> longStrings() {
+    Arbitrary<String> pairs = Arbitraries.of("\ud83d\ude00", "\ud800\udc00");
+    Arbitrary<String> pieces =
+        Arbitraries.oneOf(
+            pairs,
+            Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(40),
+            Arbitraries.of("\u00e9", "\u4e16"));
+    return pieces.list().ofMinSize(100).ofMaxSize(600).map(list -> String.join("", list));
+  }
+
+  @Property(tries = 300)
+  void longStrings_giveTheReferenceBytesAndRoundTrip(@ForAll("longStrings") String value) {
+    byte[] bytes = direct(value);
+    assertThat(bytes).isEqualTo(reference(value));
+    assertThat(read(bytes)).isEqualTo(value);
+  }
+
+  @Test
+  void surrogatePairAcrossAChunkBoundary_isOneCodePoint() {
+    for (int before = 2040; before <= 2050; before++) {
+      String value = "x".repeat(before) + "\ud83d\ude00" + "y".repeat(3000);
+      assertThat(direct(value)).as("pair after %d chars", before).isEqualTo(reference(value));
+    }
+    String lone = "x".repeat(2047) + "\ud83d";
+    assertThat(direct(lone)).isEqualTo(reference(lone));
+    assertThat(read(direct(lone))).isEqualTo(lone);
+  }
+
+  @Test
+  void utf8LengthNeedingALongerHeader_movesTheBytesUp() {
+    for (int chars : new int[] {32, 40, 63, 64, 5000, 8191, 8192, 20000}) {
+      String value = "\u00e9".repeat(chars);
+      assertThat(direct(value)).as("%d chars of e-acute", chars).isEqualTo(reference(value));
+    }
+  }
+
   @Property(tries = 3000)
   void everyString_roundTrips(@ForAll("strings") String value) {
     assertThat(read(direct(value))).isEqualTo(value);
@@ -123,11 +160,11 @@ class Utf8StringSerializerTest {
   }
 
   @Test
-  void utf8Length_countsBytesAndTellsALoneSurrogate() {
-    assertThat(Utf8StringSerializer.utf8Length("")).isZero();
-    assertThat(Utf8StringSerializer.utf8Length("a\u00e9\u4e16\ud83d\ude00")).isEqualTo(10);
-    assertThat(Utf8StringSerializer.utf8Length("\ud83d")).isEqualTo(-1);
-    assertThat(Utf8StringSerializer.utf8Length("\ude00\ud83d")).isEqualTo(-1);
+  void loneSurrogates_areTold() {
+    assertThat(Utf8StringSerializer.hasLoneSurrogate("a\u00e9\u4e16\ud83d\ude00")).isFalse();
+    assertThat(Utf8StringSerializer.hasLoneSurrogate("\ud83d")).isTrue();
+    assertThat(Utf8StringSerializer.hasLoneSurrogate("\ude00\ud83d")).isTrue();
+    assertThat(Utf8StringSerializer.hasLoneSurrogate("\ud83d\ude00\ude00")).isTrue();
   }
 
   @Test
