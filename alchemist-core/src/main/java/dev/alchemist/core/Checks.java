@@ -1,14 +1,12 @@
 package dev.alchemist.core;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * Argument checks whose messages name the field, the value and the limit, so that a bad input reads
  * the same wherever it is caught.
  */
 public final class Checks {
-  private static final Pattern TOKEN = Pattern.compile("[a-z0-9_-]+");
 
   /** Longest identifier token (domain, entity, event type) the model accepts. */
   public static final int MAX_TOKEN_LENGTH = 64;
@@ -124,11 +122,25 @@ public final class Checks {
               + abbreviate(value)
               + "')");
     }
-    if (!TOKEN.matcher(value).matches()) {
+    if (!isTokenText(value)) {
       throw new IllegalArgumentException(
           field + " must match [a-z0-9_-]+ but was '" + abbreviate(value) + "'");
     }
     return value;
+  }
+
+  /**
+   * Whether every char is one of {@code [a-z0-9_-]}. A loop, not the regex: events are built and
+   * decoded per message, and a {@code Matcher} per token was most of what building one allocated.
+   */
+  private static boolean isTokenText(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String abbreviate(String value) {

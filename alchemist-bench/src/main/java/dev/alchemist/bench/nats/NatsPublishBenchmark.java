@@ -53,7 +53,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li><b>Against bare bytes</b> ({@code coreEvent256} beside {@code coreRawJnatsBareBytes256}):
  *       our core publish of an event that encodes to {@value #EVENT_BYTES} bytes, against raw jnats
  *       publishing {@value #EVENT_BYTES} pre-built bytes without headers: what encoding and headers
- *       cost on top of the publish itself.
+ *       cost on top of the publish itself. {@code coreRawJnatsHeaders256}, the same bytes with our
+ *       headers, splits that cost between the two.
  * </ul>
  *
  * <p>Throughput is publishes per second on one thread; at the in-flight bound a publish waits for
@@ -86,6 +87,7 @@ public class NatsPublishBenchmark {
   private Subject coreSubject;
   private DomainEvent event256;
   private byte[] bare256;
+  private Headers sharedCoreHeaders;
   private final LongAdder callbackAcks = new LongAdder();
 
   @Setup(Level.Trial)
@@ -126,6 +128,10 @@ public class NatsPublishBenchmark {
     event256 = eventEncodingTo(EVENT_BYTES);
     bare256 = new byte[EVENT_BYTES];
     ThreadLocalRandom.current().nextBytes(bare256);
+    Headers headers = new Headers();
+    headers.put(EventHeaders.CONTENT_TYPE, EventHeaders.DOMAIN_EVENT_KRYO);
+    headers.put(EventHeaders.EVENT_TYPE, coreSubject.eventType());
+    sharedCoreHeaders = new Headers(headers, true);
   }
 
   /** An event with a JSON payload that encodes to exactly {@code size} bytes with our codec. */
@@ -249,5 +255,16 @@ public class NatsPublishBenchmark {
   @Benchmark
   public void coreRawJnatsBareBytes256() {
     raw.publish(coreSubject.toString(), bare256);
+  }
+
+  /**
+   * Raw jnats core publish of {@value #EVENT_BYTES} pre-built bytes with our two headers in one
+   * shared read-only instance, as our core publish sends them: the step between bare bytes and
+   * {@link #coreEvent256Alchemist}, so the gap splits into what the headers cost in jnats and what
+   * encoding costs.
+   */
+  @Benchmark
+  public void coreRawJnatsHeaders256() {
+    raw.publish(coreSubject.toString(), sharedCoreHeaders, bare256);
   }
 }

@@ -22,7 +22,12 @@
  *  [8     4   uncompressed payload length, only when compressed]
  * </pre>
  *
- * followed by the Kryo payload (class id, then the object).
+ * followed by the Kryo payload (class id, then the object). Strings are a varint header {@code
+ * (length << 1 | form) + 1} (0 for null) and then {@code length} bytes of UTF-8 (form 0) or, for
+ * the rare string with a lone surrogate, {@code length} UTF-16 chars (form 1). A {@code
+ * DomainEvent} is written by a serializer of its own, in exactly the layout Kryo's record
+ * serializer gives it (components in name order), so its bytes and schema id are those of the
+ * record.
  *
  * <h2>Schema evolution</h2>
  *

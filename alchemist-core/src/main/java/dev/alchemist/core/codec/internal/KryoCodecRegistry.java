@@ -66,7 +66,7 @@ public final class KryoCodecRegistry implements CodecRegistry {
           new TypeEntry(Message.class, 65),
           new TypeEntry(Dialog.class, 66),
           new TypeEntry(DialogHistory.class, 67),
-          new TypeEntry(DomainEvent.class, 68),
+          new TypeEntry(DomainEvent.class, 68, DomainEventSerializer::new),
           new TypeEntry(DomainStats.class, 69));
 
   /**
@@ -514,13 +514,13 @@ public final class KryoCodecRegistry implements CodecRegistry {
   private static final class Worker {
     final Kryo kryo;
     final BoundedInput input = new BoundedInput();
-    final Output output;
+    final DirectOutput output;
     private final int maxOutputBytes;
 
     Worker(Kryo kryo, int maxOutputBytes) {
       this.kryo = kryo;
       this.maxOutputBytes = maxOutputBytes;
-      this.output = new Output(INITIAL_BUFFER_BYTES, maxOutputBytes);
+      this.output = new DirectOutput(INITIAL_BUFFER_BYTES, maxOutputBytes);
     }
 
     private byte[] scratch = EMPTY;
