@@ -59,8 +59,11 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
   private final CompletableFuture<StreamSummary> summary = new CompletableFuture<>();
   private Flow.@Nullable Subscriber<? super String> downstream;
   private long demand;
-  private boolean cancelled;
-  private boolean terminalQueued;
+  // Written under the lock; volatile so that isDone(), which producers call before every token,
+  // reads them without taking it (under load the lock was contended and its hand-off cost more
+  // than the token).
+  private volatile boolean cancelled;
+  private volatile boolean terminalQueued;
   private @Nullable AiException error;
   private boolean terminated;
   private volatile boolean started;
@@ -180,14 +183,12 @@ public abstract class AbstractTokenStream implements TokenStream, Flow.Subscript
     return false;
   }
 
-  /** Whether the stream was cancelled or ended. */
+  /**
+   * Whether the stream was cancelled or ended: a hint for producers, read without the lock; {@link
+   * #token} checks again under it.
+   */
   protected final boolean isDone() {
-    lock.lock();
-    try {
-      return cancelled || terminalQueued;
-    } finally {
-      lock.unlock();
-    }
+    return cancelled || terminalQueued;
   }
 
   /** Tokens received so far. */
