@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Entry point of the simulated model: a deterministic, in-process token stream for demos, host
  * tests and load tests. The same request (model, messages, seed option) always yields the same
- * tokens; timing comes from a first-token latency and a token rate driven by one shared scheduler
- * (no thread per stream). Failure injection makes error paths testable. It is the embedded default
+ * tokens; timing comes from a first-token latency and a token rate driven by one shared timer
+ * thread of the simulation's own (no thread per stream; the SDK's timeouts and flush timers stay on
+ * the AI module's timer, as they would beside a real model server; a {@code scheduler} given to the
+ * builder drives both). Failure injection makes error paths testable. It is the embedded default
  * model of {@link ChatStreamer}.
  *
  * <p>The model is thread-safe; {@code close()} cancels its open streams.

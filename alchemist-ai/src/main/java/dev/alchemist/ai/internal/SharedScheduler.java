@@ -8,10 +8,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default timer of the AI module: one daemon thread for every stream's timeouts, retry delays,
- * chunk flush timers and simulated tokens in the JVM, created on first use. Tasks on it are short;
- * a subscriber's code never runs on it except through the simulated model (see {@link
- * #delivery()}).
+ * The default timer of the AI module: one daemon thread for every stream's timeouts, retry delays
+ * and chunk flush timers in the JVM, created on first use. Tasks on it are short; a subscriber's
+ * code never runs on it (see {@link #delivery()}). The simulated model's tokens have a thread of
+ * their own ({@link #simulatedModel()}).
  */
 public final class SharedScheduler {
   private SharedScheduler() {}
@@ -48,21 +48,33 @@ public final class SharedScheduler {
             });
   }
 
-  private static final class Holder {
-    static final ScheduledExecutorService TIMER = create();
+  /**
+   * The default timer of {@code SimulatedChatModel}'s tokens: one daemon thread of its own, so that
+   * a simulated model server's work stays off the SDK's timer, as a real server's does.
+   */
+  public static ScheduledExecutorService simulatedModel() {
+    return SimulatedHolder.TIMER;
+  }
 
-    private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor timer =
-          new ScheduledThreadPoolExecutor(
-              1,
-              r -> {
-                Thread t = new Thread(r, "alchemist-ai-timer");
-                t.setDaemon(true);
-                return t;
-              });
-      // Watchdogs are cancelled at every stream end; keep the queue to the live ones.
-      timer.setRemoveOnCancelPolicy(true);
-      return timer;
-    }
+  private static final class SimulatedHolder {
+    static final ScheduledExecutorService TIMER = timer("alchemist-ai-simulated-model");
+  }
+
+  private static final class Holder {
+    static final ScheduledExecutorService TIMER = timer("alchemist-ai-timer");
+  }
+
+  private static ScheduledExecutorService timer(String name) {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
+    // Watchdogs are cancelled at every stream end; keep the queue to the live ones.
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 }

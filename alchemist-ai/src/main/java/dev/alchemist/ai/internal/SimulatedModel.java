@@ -31,6 +31,7 @@ public final class SimulatedModel implements ChatModel {
   private final SimulatedChatModel.Settings settings;
   private final StreamMetrics metrics;
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService tokenTimer;
   private final Set<Stream> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -39,6 +40,10 @@ public final class SimulatedModel implements ChatModel {
     this.metrics = new StreamMetrics(settings.registry(), "simulated");
     ScheduledExecutorService s = settings.scheduler();
     this.scheduler = s != null ? s : SharedScheduler.get();
+    // The simulation stands in for a model server: by default its tokens come from a thread of
+    // their own, as a real model's bytes come from the HttpClient's, so its work never queues in
+    // front of the SDK's own timeouts and flush timers on the shared timer.
+    this.tokenTimer = s != null ? s : SharedScheduler.simulatedModel();
   }
 
   @Override
@@ -129,7 +134,7 @@ public final class SimulatedModel implements ChatModel {
       }
       long delay = Math.max(0, nextDue - ticker.read());
       try {
-        tick = scheduler.schedule(this::emit, delay, TimeUnit.NANOSECONDS);
+        tick = tokenTimer.schedule(this::emit, delay, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         tickPending.set(false);
         fail(
