@@ -10,20 +10,27 @@ import java.time.Duration;
  * @param maxDelay a row waits at most this long before its batch is written
  * @param maxPending rows queued or being written beyond which {@code submit} refuses rows with
  *     {@link WriterOverloadedException}; at least {@code maxBatchSize}
+ * @param concurrency batches written at once, each in its own transaction on its own connection (1
+ *     to 64); rows are spread by key (a message's dialog, an event's session), so the rows of one
+ *     key reach the database in submission order
  */
-public record BatchSettings(int maxBatchSize, Duration maxDelay, int maxPending) {
+public record BatchSettings(int maxBatchSize, Duration maxDelay, int maxPending, int concurrency) {
+
+  /** The most batches one writer writes at once. */
+  public static final int MAX_CONCURRENCY = 64;
 
   public BatchSettings {
     Checks.inRange("maxBatchSize", maxBatchSize, 1, 100_000);
     Checks.positive("maxDelay", maxDelay);
     Checks.positive("maxPending", maxPending);
+    Checks.inRange("concurrency", concurrency, 1, MAX_CONCURRENCY);
     if (maxPending < maxBatchSize) {
       throw new IllegalStateException(
           "maxPending (" + maxPending + ") must be >= maxBatchSize (" + maxBatchSize + ")");
     }
   }
 
-  /** 500 rows, 50 ms, 10 000 pending. */
+  /** 500 rows, 50 ms, 10 000 pending, one batch at a time. */
   public static BatchSettings defaults() {
     return builder().build();
   }
@@ -37,6 +44,7 @@ public record BatchSettings(int maxBatchSize, Duration maxDelay, int maxPending)
     private int maxBatchSize = 500;
     private Duration maxDelay = Duration.ofMillis(50);
     private int maxPending = 10_000;
+    private int concurrency = 1;
 
     private Builder() {}
 
@@ -59,12 +67,25 @@ public record BatchSettings(int maxBatchSize, Duration maxDelay, int maxPending)
     }
 
     /**
+     * Batches written at once; default 1, so every batch waits for the one before it. A
+     * commit-bound writer (PostgreSQL waits for its WAL flush on each commit) keeps more rows
+     * moving with several: a row then waits for a free lane instead of for every batch ahead of it.
+     * Each lane holds one pool connection while it writes, so keep it below the pool's {@code
+     * maxConnections}. Rows with the same key (a message's dialog, an event's session) go to the
+     * same lane and keep their order; rows of different keys may commit out of order.
+     */
+    public Builder concurrency(int value) {
+      this.concurrency = (int) Checks.inRange("concurrency", value, 1, MAX_CONCURRENCY);
+      return this;
+    }
+
+    /**
      * The settings.
      *
      * @throws IllegalStateException if {@code maxPending < maxBatchSize}
      */
     public BatchSettings build() {
-      return new BatchSettings(maxBatchSize, maxDelay, maxPending);
+      return new BatchSettings(maxBatchSize, maxDelay, maxPending, concurrency);
     }
   }
 }

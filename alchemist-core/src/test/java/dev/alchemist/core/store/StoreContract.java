@@ -504,6 +504,32 @@ abstract class StoreContract {
   }
 
   @Test
+  void writer_concurrency4_writesEveryRowOfEveryDialog() {
+    List<Dialog> dialogs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      dialogs.add(newDialog());
+    }
+    BatchingWriter<Message> writer =
+        db.messageWriter(
+            BatchSettings.builder()
+                .maxBatchSize(5)
+                .maxDelay(Duration.ofMillis(2))
+                .concurrency(4)
+                .build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      for (Dialog d : dialogs) {
+        futures.add(writer.submit(message(d, i)));
+      }
+    }
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+    writer.close();
+    for (Dialog d : dialogs) {
+      assertThat(db.messages().count(d.id())).isEqualTo(40);
+    }
+  }
+
+  @Test
   void writer_batchFails_failsItsFuturesAndTellsTheListener() throws Exception {
     Dialog d = newDialog();
     Dialog ghost = new Dialog(UUID.randomUUID(), "u", "", BASE, BASE);

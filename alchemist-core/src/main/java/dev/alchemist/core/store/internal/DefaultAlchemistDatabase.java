@@ -35,6 +35,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -368,30 +371,44 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
 
   @Override
   public BatchingWriter<Message> messageWriter(BatchSettings batch) {
-    return register(
-        new DefaultBatchingWriter<Message>(
-            "messages",
-            batch,
-            messages::insertAll,
-            e -> errors.translate("messages.writer", e),
-            scheduler,
-            registry,
-            tags,
-            listener));
+    // A dialog's messages share a lane, so they keep their order.
+    return register(writer("messages", batch, messages::insertAll, m -> m.dialogId().hashCode()));
   }
 
   @Override
   public BatchingWriter<DomainEvent> eventWriter(BatchSettings batch) {
+    // A session's events share a lane; events without a session spread by their id.
     return register(
-        new DefaultBatchingWriter<DomainEvent>(
+        writer(
             "events",
             batch,
             events::insertAll,
-            e -> errors.translate("events.writer", e),
-            scheduler,
-            registry,
-            tags,
-            listener));
+            e -> e.sessionId() != null ? e.sessionId().hashCode() : e.id().hashCode()));
+  }
+
+  private <T> BatchingWriter<T> writer(
+      String name, BatchSettings batch, Consumer<List<T>> sink, ToIntFunction<T> key) {
+    Function<BatchSettings, BatchingWriter<T>> lane =
+        settings ->
+            new DefaultBatchingWriter<T>(
+                name,
+                settings,
+                sink,
+                e -> errors.translate(name + ".writer", e),
+                scheduler,
+                registry,
+                tags,
+                listener);
+    if (batch.concurrency() == 1) {
+      return lane.apply(batch);
+    }
+    if (ownScheduler && scheduler instanceof ScheduledThreadPoolExecutor own) {
+      // Each lane drains on a scheduler thread while it writes: keep one free for the rest.
+      synchronized (own) {
+        own.setCorePoolSize(Math.max(own.getCorePoolSize(), batch.concurrency() + 1));
+      }
+    }
+    return new LanedBatchingWriter<>(batch, lane, key);
   }
 
   private <T> BatchingWriter<T> register(BatchingWriter<T> writer) {
