@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #shared}: counters, timers, summaries. Live instances with equal name and tags share
  *       the meter (its total is their sum, as in Micrometer); it is removed when the last of them
  *       closes.
- *   <li>{@link #exclusive}: a gauge reads one instance's state, so a second live instance with an
- *       equal gauge on the same registry is refused with {@link IllegalStateException} naming both.
- *       {@link #exclusiveUnderFreeName} picks the first free name instead (for default names, as
- *       HikariCP numbers its pools).
+ *   <li>{@link #exclusive}: a gauge (or function counter) reads one instance's state, so a second
+ *       live instance with an equal one on the same registry is refused with {@link
+ *       IllegalStateException} naming both. {@link #exclusiveUnderFreeName} picks the first free
+ *       name instead (for default names, as HikariCP numbers its pools).
  *   <li>{@link #summed}: a gauge that is a total by design (streams open per provider): it reads
  *       the sum of the live contributors' values, never a closed one's.
  * </ul>
@@ -102,30 +102,31 @@ public final class OwnedMeters implements AutoCloseable {
   }
 
   /**
-   * Registers a gauge that only this owner may report, such as {@code
-   * meters.exclusive(Gauge.builder("x", state, f).tags(tags)::register)}.
+   * Registers a meter that reads this owner's state (a gauge, a function counter) and so only this
+   * owner may report, such as {@code meters.exclusive(Gauge.builder("x", state,
+   * f).tags(tags)::register)}.
    *
-   * @throws IllegalStateException if another live owner reports an equal gauge on this registry
+   * @throws IllegalStateException if another live owner reports an equal meter on this registry
    */
-  public Gauge exclusive(Function<MeterRegistry, Gauge> register) {
+  public <M extends Meter> M exclusive(Function<MeterRegistry, M> register) {
     LOCK.lock();
     try {
       ensureOpen();
-      Gauge gauge = register.apply(registry);
-      OwnedMeters other = claim(gauge);
+      M meter = register.apply(registry);
+      OwnedMeters other = claim(meter);
       if (other != null) {
         throw new IllegalStateException(
             "cannot register "
-                + describe(gauge.getId())
+                + describe(meter)
                 + " for "
                 + owner
                 + ": "
                 + other.owner
-                + " reports it on the same registry and is still open. A gauge reads one"
+                + " reports it on the same registry and is still open. It reads one"
                 + " instance's state, so give each live instance a distinct name or its own"
                 + " MeterRegistry");
       }
-      return gauge;
+      return meter;
     } finally {
       LOCK.unlock();
     }
@@ -217,16 +218,16 @@ public final class OwnedMeters implements AutoCloseable {
     }
   }
 
-  /** The live owner that already reports {@code gauge}, or null after making it this owner's. */
-  private @Nullable OwnedMeters claim(Gauge gauge) {
-    Holding h = holding(gauge, new Holding());
+  /** The live owner that already reports {@code meter}, or null after making it this owner's. */
+  private @Nullable OwnedMeters claim(Meter meter) {
+    Holding h = holding(meter, new Holding());
     for (OwnedMeters other : h.owners) {
       if (other != this) {
         return other;
       }
     }
     h.owners.add(this);
-    mine.put(gauge.getId(), gauge);
+    mine.put(meter.getId(), meter);
     return null;
   }
 
@@ -246,12 +247,16 @@ public final class OwnedMeters implements AutoCloseable {
 
   private void ensureOpen() {
     if (closed) {
-      throw new IllegalStateException("cannot register a gauge for " + owner + ": it is closed");
+      throw new IllegalStateException("cannot register a meter for " + owner + ": it is closed");
     }
   }
 
-  private static String describe(Meter.Id id) {
-    StringBuilder s = new StringBuilder("gauge ").append(id.getName()).append('{');
+  private static String describe(Meter meter) {
+    Meter.Id id = meter.getId();
+    StringBuilder s =
+        new StringBuilder(meter instanceof Gauge ? "gauge " : "meter ")
+            .append(id.getName())
+            .append('{');
     String sep = "";
     for (Tag tag : id.getTagsAsIterable()) {
       s.append(sep).append(tag.getKey()).append('=').append(tag.getValue());
