@@ -120,11 +120,10 @@ public final class OwnedMeters implements AutoCloseable {
                 + describe(meter)
                 + " for "
                 + owner
-                + ": "
+                + ": another live instance ("
                 + other.owner
-                + " reports it on the same registry and is still open. It reads one"
-                + " instance's state, so give each live instance a distinct name or its own"
-                + " MeterRegistry");
+                + ") reports it on the same registry. It reads one instance's state, so give"
+                + " each live instance a distinct name or its own MeterRegistry");
       }
       return meter;
     } finally {
