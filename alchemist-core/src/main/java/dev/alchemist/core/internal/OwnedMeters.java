@@ -92,10 +92,12 @@ public final class OwnedMeters implements AutoCloseable {
         }
         return meter;
       }
-      Holding h = holding(meter, new Holding());
+      // Again under the lock: a closed owner may have removed the instance we got meanwhile.
+      M current = register.apply(registry);
+      Holding h = holding(current, new Holding());
       h.owners.add(this);
-      mine.put(meter.getId(), meter);
-      return meter;
+      mine.put(current.getId(), current);
+      return current;
     } finally {
       LOCK.unlock();
     }

@@ -117,6 +117,48 @@ class OwnedMetersTest {
     assertThat(registry.find("alchemist.test.late").counter()).isNull();
   }
 
+  @Test
+  void ownersOpeningAndClosingOnManyThreads_leaveNothingBehind_andEveryLiveCountIsKept()
+      throws Exception {
+    int threads = 8;
+    int rounds = 500;
+    Counter kept =
+        OwnedMeters.of(registry, "keeper")
+            .shared(Counter.builder("alchemist.test.count")::register);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < rounds; i++) {
+                    OwnedMeters m = OwnedMeters.of(registry, "worker");
+                    m.shared(Counter.builder("alchemist.test.count")::register).increment();
+                    m.shared(Counter.builder("alchemist.test.other")::register).increment();
+                    m.exclusiveUnderFreeName("w", n -> level(n, new AtomicInteger()));
+                    m.close();
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // the keeper's counter stayed registered through every close and counted every increment
+    assertThat(registry.get("alchemist.test.count").counter()).isSameAs(kept);
+    assertThat(kept.count()).isEqualTo(threads * rounds);
+    assertThat(registry.getMeters()).containsExactly(kept);
+  }
+
   private static Gauge.Builder<AtomicInteger> level(String name, AtomicInteger value) {
     return Gauge.builder("alchemist.test.level", value, AtomicInteger::get).tag("name", name);
   }
