@@ -66,15 +66,17 @@ public final class ChatStreamer implements AutoCloseable {
     this.cache = b.cache;
     this.replayMetrics = new StreamMetrics(b.registry, "cache");
     this.shared =
-        Counter.builder("alchemist.ai.cache.requests")
-            .description("Response cache lookups by result")
-            .tag("result", "shared")
-            .register(b.registry);
+        metrics.shared(
+            Counter.builder("alchemist.ai.cache.requests")
+                    .description("Response cache lookups by result")
+                    .tag("result", "shared")
+                ::register);
     this.uncacheable =
-        Counter.builder("alchemist.ai.cache.requests")
-            .description("Response cache lookups by result")
-            .tag("result", "uncacheable")
-            .register(b.registry);
+        metrics.shared(
+            Counter.builder("alchemist.ai.cache.requests")
+                    .description("Response cache lookups by result")
+                    .tag("result", "uncacheable")
+                ::register);
   }
 
   public static Builder builder() {
@@ -207,8 +209,13 @@ public final class ChatStreamer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    if (ownsModel) {
-      model.close();
+    try {
+      if (ownsModel) {
+        model.close();
+      }
+    } finally {
+      metrics.close();
+      replayMetrics.close();
     }
   }
 
@@ -261,6 +268,12 @@ public final class ChatStreamer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the stream meters go; default {@code Metrics.globalRegistry}. {@link
+     * ChatStreamer#close()} removes the meters it registered. Counters and timers with equal tags
+     * add up across live instances; {@code alchemist.ai.streams.active} is a total per provider,
+     * the sum of the live clients' open streams, so a closed client's streams never stay in it.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Checks.notNull("registry", registry);
       return this;

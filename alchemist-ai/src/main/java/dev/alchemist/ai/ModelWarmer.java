@@ -2,6 +2,7 @@ package dev.alchemist.ai;
 
 import dev.alchemist.ai.internal.SharedScheduler;
 import dev.alchemist.core.Checks;
+import dev.alchemist.core.internal.OwnedMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Each load or ping is timed in {@code alchemist.ai.model.load} (tags provider, model, outcome);
  * failures go to {@link AiListener#onWarmUpFailure} and the next ping tries again.
  *
- * <p>Thread-safe. {@link #close()} stops the pings (an in-flight ping completes on its own); it
- * never closes the model or the scheduler.
+ * <p>Thread-safe. {@link #close()} stops the pings (an in-flight ping completes on its own) and
+ * removes the warmer's meters; it never closes the model or the scheduler.
  */
 public final class ModelWarmer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelWarmer.class);
@@ -38,7 +39,7 @@ public final class ModelWarmer implements AutoCloseable {
   private final List<String> models;
   private final Duration pingInterval;
   private final ScheduledExecutorService scheduler;
-  private final MeterRegistry registry;
+  private final OwnedMeters meters;
   private final AiListener listener;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<ScheduledFuture<?>> pings = new ArrayList<>();
@@ -51,7 +52,7 @@ public final class ModelWarmer implements AutoCloseable {
     this.models = List.copyOf(b.models);
     this.pingInterval = b.pingInterval;
     this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.get();
-    this.registry = b.registry;
+    this.meters = OwnedMeters.of(b.registry, "model warmer of " + b.model.provider());
     this.listener = b.listener;
   }
 
@@ -94,11 +95,13 @@ public final class ModelWarmer implements AutoCloseable {
           Timer.Builder t =
               Timer.builder("alchemist.ai.model.load")
                   .description("Model preload and keep-alive ping time")
-                  .tags("provider", model.provider(), "model", m);
+                  .tags("provider", model.provider(), "model", m)
+                  .tag("outcome", e == null ? "success" : "error");
+          Timer timer = meters.shared(t::register);
           if (e == null) {
-            t.tag("outcome", "success").register(registry).record(d);
+            timer.record(d);
           } else {
-            t.tag("outcome", "error").register(registry).record(Duration.ZERO);
+            timer.record(Duration.ZERO);
             if (failureLogged.compareAndSet(false, true)) {
               LOG.warn(
                   "warming {} model {} failed; retrying at every ping", model.provider(), m, e);
@@ -153,6 +156,7 @@ public final class ModelWarmer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    meters.close();
   }
 
   /** Builds a {@link ModelWarmer}; setters validate; not thread-safe. */
@@ -189,6 +193,11 @@ public final class ModelWarmer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where {@code alchemist.ai.model.load} goes; default {@code Metrics.globalRegistry}. {@link
+     * ModelWarmer#close()} removes the timers it registered (those no other live warmer of the same
+     * model still records on).
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Checks.notNull("registry", registry);
       return this;

@@ -125,6 +125,12 @@ public final class SimulatedChatModel {
       return this;
     }
 
+    /**
+     * Where the stream meters go; default {@code Metrics.globalRegistry}. {@link ChatModel#close()}
+     * removes the meters it registered. Counters and timers with equal tags add up across live
+     * instances; {@code alchemist.ai.streams.active} is a total per provider, the sum of the live
+     * clients' open streams, so a closed client's streams never stay in it.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Checks.notNull("registry", registry);
       return this;

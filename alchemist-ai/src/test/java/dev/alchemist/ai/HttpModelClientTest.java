@@ -99,6 +99,10 @@ class HttpModelClientTest {
       assertThat(summary.promptTokens()).isEqualTo(7);
       assertThat(summary.completionTokens()).isEqualTo(3);
       assertThat(summary.tokens()).isEqualTo(3);
+      assertThat(registry.get("alchemist.ai.first.token").tag("provider", "openai").timer().count())
+          .isEqualTo(1);
+      assertThat(registry.get("alchemist.ai.tokens").counter().count()).isEqualTo(3);
+      await().until(() -> registry.get("alchemist.ai.streams.active").gauge().value() == 0);
     }
     WireServer.Received req = server.received.peek();
     assertThat(req.path()).isEqualTo("/v1/chat/completions");
@@ -107,10 +111,7 @@ class HttpModelClientTest {
         .contains("\"stream\":true")
         .contains("\"stream_options\":{\"include_usage\":true}")
         .contains("\"role\":\"user\",\"content\":\"hi\"");
-    assertThat(registry.get("alchemist.ai.first.token").tag("provider", "openai").timer().count())
-        .isEqualTo(1);
-    assertThat(registry.get("alchemist.ai.tokens").counter().count()).isEqualTo(3);
-    assertThat(registry.get("alchemist.ai.streams.active").gauge().value()).isZero();
+    assertThat(registry.find("alchemist.ai.tokens").counter()).isNull(); // removed on close
   }
 
   @Test
@@ -150,9 +151,9 @@ class HttpModelClientTest {
       RecordingSubscriber s = run(model, ChatRequest.of("gpt-test", "hi"));
       assertThat(s.text()).isEqualTo("ab");
       assertThat(s.completed).isTrue();
+      assertThat(registry.get("alchemist.ai.parse.skipped").counter().count()).isEqualTo(2);
     }
     assertThat(skipped).hasSize(2);
-    assertThat(registry.get("alchemist.ai.parse.skipped").counter().count()).isEqualTo(2);
   }
 
   @Test

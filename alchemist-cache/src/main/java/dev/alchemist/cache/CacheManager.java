@@ -148,7 +148,14 @@ public interface CacheManager extends AutoCloseable {
       return this;
     }
 
-    /** Where metrics go. Default {@code Metrics.globalRegistry}. */
+    /**
+     * Where metrics go. Default {@code Metrics.globalRegistry}. Each region's meters are tagged
+     * {@code cache=<region name>} and removed from the registry when the manager closes. Counters
+     * and timers of equal regions in two live managers on one registry add up; the gauge {@code
+     * alchemist.cache.circuit.state} reads one manager, so opening a region that another live
+     * manager reports on the same registry fails with {@link IllegalStateException}: give the
+     * second manager its own registry (or a different region name).
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Checks.notNull("meterRegistry", registry);
       return this;

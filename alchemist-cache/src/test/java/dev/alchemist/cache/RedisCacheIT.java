@@ -174,7 +174,10 @@ class RedisCacheIT {
     CachePolicy policy =
         CachePolicy.builder("leased").loadLease(true, Duration.ofSeconds(10)).build();
     Cache<String, Profile> a = open(builder()).cache(policy, String.class, Profile.class);
-    Cache<String, Profile> b = open(builder()).cache(policy, String.class, Profile.class);
+    // a second live manager: on a registry of its own, since it may not report a's gauge
+    Cache<String, Profile> b =
+        open(Fixtures.manager(Fixtures.Backend.REDIS, new SimpleMeterRegistry(), prefix))
+            .cache(policy, String.class, Profile.class);
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * #DASHBOARD_RESOURCE} and {@link #ALERT_RULES_RESOURCE}.
  *
  * <p>Thread-safe. {@link #close()} stops the endpoint, closes the binders that hold resources (the
- * GC listener), and closes the registry only if this object created it.
+ * GC listener), removes the tracker's meters, and closes the registry only if this object created
+ * it.
  *
  * <pre>{@code
  * try (AlchemistMetrics metrics = AlchemistMetrics.builder()
@@ -136,8 +137,11 @@ public interface AlchemistMetrics extends AutoCloseable {
 
     /**
      * The registry to use instead of a new {@link PrometheusMeterRegistry}: a Prometheus one, or a
-     * composite that contains one if the endpoint is wanted. It is not closed by {@link #close()}.
-     * Common tags apply only to meters registered after {@code build()}.
+     * composite that contains one if the endpoint is wanted. It is not closed by {@link #close()},
+     * which removes the {@link AlchemistMetrics#tracker()}'s meters from it (those no other live
+     * tracker records on); Micrometer's JVM binders stay, since they read the process, not this
+     * object. Meters of other modules leave when their component closes. Common tags apply only to
+     * meters registered after {@code build()}.
      */
     public Builder registry(MeterRegistry registry) {
       this.registry = Checks.notNull("registry", registry);

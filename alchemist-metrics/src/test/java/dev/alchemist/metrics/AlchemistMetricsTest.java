@@ -136,6 +136,46 @@ class AlchemistMetricsTest {
   }
 
   @Test
+  void close_removesEveryMeterItRegistered_fromTheHostsRegistry() {
+    SimpleMeterRegistry host = new SimpleMeterRegistry();
+    AlchemistMetrics metrics =
+        AlchemistMetrics.builder()
+            .registry(host)
+            .jvmMetrics(false)
+            .joinGlobalRegistry(false)
+            .build();
+    metrics.tracker().track("dialog.touch", () -> {});
+    assertThat(host.find("alchemist.requests").counter()).isNotNull();
+
+    metrics.close();
+
+    assertThat(host.getMeters()).isEmpty();
+  }
+
+  @Test
+  void recreatedMetrics_onTheHostsRegistry_countOnlyTheirOwnRequests() {
+    SimpleMeterRegistry host = new SimpleMeterRegistry();
+    try (AlchemistMetrics first =
+        AlchemistMetrics.builder()
+            .registry(host)
+            .jvmMetrics(false)
+            .joinGlobalRegistry(false)
+            .build()) {
+      first.tracker().track("dialog.touch", () -> {});
+    }
+    try (AlchemistMetrics second =
+        AlchemistMetrics.builder()
+            .registry(host)
+            .jvmMetrics(false)
+            .joinGlobalRegistry(false)
+            .build()) {
+      second.tracker().track("dialog.touch", () -> {});
+
+      assertThat(host.get("alchemist.requests").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void close_ownRegistry_isClosed() {
     AlchemistMetrics metrics = AlchemistMetrics.builder().build();
 

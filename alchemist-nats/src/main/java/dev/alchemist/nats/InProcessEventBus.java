@@ -103,7 +103,11 @@ public final class InProcessEventBus {
       return this;
     }
 
-    /** Where the metrics go; default {@link Metrics#globalRegistry}. */
+    /**
+     * Where the metrics go; default {@link Metrics#globalRegistry}. The bus's counters (tag {@code
+     * bus=in-process}) add up across live buses on one registry and are removed when the last of
+     * them closes.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Checks.notNull("meterRegistry", registry);
       return this;

@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Settings of a {@link JetStreamPublisher}.
  *
- * @param name tag {@code publisher} of its metrics; keep it low-cardinality
+ * @param name tag {@code publisher} of its metrics; keep it low-cardinality. Two live publishers on
+ *     one stream and registry cannot share it: under {@link #DEFAULT_NAME} the second reports as
+ *     {@code default-2} (the third {@code default-3}, ...), any other name is refused with {@link
+ *     IllegalStateException} when the second publisher is created
  * @param expectedStream sent as {@code Nats-Expected-Stream}, or null to accept any stream
  * @param maxInFlight hard bound on outstanding acks
  * @param overflowPolicy what a publish does when the bound is reached
@@ -41,6 +44,9 @@ public record JetStreamPublisherSettings(
     Duration sweepInterval,
     Ticker ticker,
     @Nullable ScheduledExecutorService scheduler) {
+
+  /** Default of {@code name}. */
+  public static final String DEFAULT_NAME = "default";
 
   /** Default of {@code maxInFlight}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
@@ -117,7 +123,7 @@ public record JetStreamPublisherSettings(
 
   /** Collects settings; setters validate, {@link #build()} checks combinations. Not thread-safe. */
   public static final class Builder {
-    private String name = "default";
+    private String name = DEFAULT_NAME;
     private @Nullable String expectedStream;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private OverflowPolicy overflowPolicy = OverflowPolicy.BLOCK_WITH_TIMEOUT;
@@ -134,7 +140,11 @@ public record JetStreamPublisherSettings(
 
     private Builder() {}
 
-    /** Metrics tag; default {@code default}. */
+    /**
+     * Metrics tag {@code publisher}; default {@code default}. A second live publisher with the
+     * default name on the same stream and registry is tagged {@code default-2}; with another name
+     * it is refused (see {@link JetStreamPublisherSettings#name()}).
+     */
     public Builder name(String name) {
       this.name = Checks.token("name", name);
       return this;

@@ -246,7 +246,15 @@ public final class NatsEvents implements EventBus {
       return this;
     }
 
-    /** Default {@link Metrics#globalRegistry}. */
+    /**
+     * Where the bus's, publishers' and consumers' metrics go; default {@link
+     * Metrics#globalRegistry}. Each component removes its meters when it closes (the bus's when
+     * {@link NatsEvents#close()} returns), so a re-created publisher or consumer reports its own
+     * numbers. Counters and timers with equal tags add up across live instances; a gauge reads one
+     * instance, so a second live consumer of the same durable on the same stream and registry is
+     * refused with {@link IllegalStateException}, and a second live publisher on a stream takes
+     * {@code default-2} under the default name or is refused under a chosen one.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Checks.notNull("meterRegistry", registry);
       return this;

@@ -88,12 +88,12 @@ class ReadmeMetricsIT {
       history.get(dialogId, id -> new DialogHistory(id, List.of()));
 
       events.provisioner().provision(spec);
-      try (JetStreamPublisher publisher =
-          events.jetStreamPublisher(JetStreamPublisherSettings.builder().stream(spec).build())) {
-        DomainEvent event =
-            DomainEvent.of("dialog", "message", "created", "s-1", Instant.now(), "{}");
-        publisher.publish(events.subjects().subject(event), event).get(10, TimeUnit.SECONDS);
-      }
+      // Open until the scrape (events.close() closes it): a closed publisher's meters are removed.
+      JetStreamPublisher publisher =
+          events.jetStreamPublisher(JetStreamPublisherSettings.builder().stream(spec).build());
+      DomainEvent event =
+          DomainEvent.of("dialog", "message", "created", "s-1", Instant.now(), "{}");
+      publisher.publish(events.subjects().subject(event), event).get(10, TimeUnit.SECONDS);
 
       ChunkStream answer = chat.stream(ChatRequest.of("simulated", "Why is the sky blue?"));
       answer.subscribe(

@@ -63,10 +63,11 @@ public final class CachingTokenStream implements TokenStream {
   }
 
   private Counter counter(String result) {
-    return Counter.builder("alchemist.ai.cache.requests")
-        .description("Response cache lookups by result")
-        .tag("result", result)
-        .register(replayMetrics.registry());
+    return replayMetrics.shared(
+        Counter.builder("alchemist.ai.cache.requests")
+                .description("Response cache lookups by result")
+                .tag("result", result)
+            ::register);
   }
 
   /** Whether the answer came from the cache (known once the lookup finished). */

@@ -139,6 +139,7 @@ public final class HttpChatClient implements ChatModel {
       for (HttpTokenStream s : List.copyOf(open)) {
         s.closeFromOwner();
       }
+      metrics.close(); // after the closed streams counted their end
       if (ownsHttpClient) {
         // HttpClient became AutoCloseable in JDK 21; on 17 its threads end when it is unreachable.
         if (http instanceof AutoCloseable c) {

@@ -65,6 +65,7 @@ public final class SimulatedModel implements ChatModel {
       for (Stream s : List.copyOf(open)) {
         s.cancel();
       }
+      metrics.close(); // after the cancelled streams counted their end
     }
   }
 

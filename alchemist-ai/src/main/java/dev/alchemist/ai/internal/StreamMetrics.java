@@ -1,20 +1,24 @@
 package dev.alchemist.ai.internal;
 
+import dev.alchemist.core.internal.OwnedMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The stream meters of one provider, cached per model so that a stream looks its meters up once.
  * Model names beyond {@link #MAX_MODELS} share the tag value {@code other}, which keeps the series
- * count bounded whatever the host passes. Thread-safe.
+ * count bounded whatever the host passes. {@link #close()} removes them (those no other live client
+ * of the provider still counts on). Thread-safe.
  */
 public final class StreamMetrics {
   /** Distinct model tag values per provider before names fold into {@code other}. */
@@ -23,33 +27,38 @@ public final class StreamMetrics {
   /** The agreed first-token objective. */
   public static final Duration FIRST_TOKEN_SLO = Duration.ofMillis(500);
 
-  private final MeterRegistry registry;
+  private final OwnedMeters meters;
   private final String provider;
-
-  /** One counter per (registry, provider): a gauge registers once, so clients must share it. */
-  private static final java.util.Map<MeterRegistry, ConcurrentMap<String, AtomicInteger>> ACTIVE =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-  private final AtomicInteger active;
+  private final AtomicInteger active = new AtomicInteger();
   private final ConcurrentMap<String, ModelMeters> models = new ConcurrentHashMap<>();
   private final Counter skipped;
 
   public StreamMetrics(MeterRegistry registry, String provider) {
-    this.registry = registry;
+    this.meters = OwnedMeters.of(registry, "model client of provider " + provider);
     this.provider = provider;
-    this.active =
-        ACTIVE
-            .computeIfAbsent(registry, r -> new ConcurrentHashMap<>())
-            .computeIfAbsent(provider, p -> new AtomicInteger());
-    Gauge.builder("alchemist.ai.streams.active", active, AtomicInteger::get)
-        .description("Model streams open now")
-        .tag("provider", provider)
-        .register(registry);
+    // A total per provider by design: several live clients of one provider (two endpoints, a
+    // streamer's replays) add their open streams; a closed client's part leaves with it.
+    meters.summed(
+        "alchemist.ai.streams.active",
+        Tags.of("provider", provider),
+        "Model streams open now",
+        active::get);
     skipped =
-        Counter.builder("alchemist.ai.parse.skipped")
-            .description("Stream lines or events that could not be read and were skipped")
-            .tag("provider", provider)
-            .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.ai.parse.skipped")
+                    .description("Stream lines or events that could not be read and were skipped")
+                    .tag("provider", provider)
+                ::register);
+  }
+
+  /** Removes this client's meters; see the type's documentation. Idempotent. */
+  public void close() {
+    meters.close();
+  }
+
+  /** Registers a cumulative meter that {@link #close()} removes, as {@link OwnedMeters#shared}. */
+  public <M extends Meter> M shared(Function<MeterRegistry, M> register) {
+    return meters.shared(register);
   }
 
   public String provider() {
@@ -57,7 +66,7 @@ public final class StreamMetrics {
   }
 
   public MeterRegistry registry() {
-    return registry;
+    return meters.registry();
   }
 
   public ModelMeters model(String model) {
@@ -89,10 +98,11 @@ public final class StreamMetrics {
   }
 
   public Counter retries(String reason) {
-    return Counter.builder("alchemist.ai.retries")
-        .description("Model calls retried before their first token")
-        .tags("provider", provider, "reason", reason)
-        .register(registry);
+    return meters.shared(
+        Counter.builder("alchemist.ai.retries")
+                .description("Model calls retried before their first token")
+                .tags("provider", provider, "reason", reason)
+            ::register);
   }
 
   /** Meters of one (provider, model) pair. */
@@ -106,36 +116,42 @@ public final class StreamMetrics {
     ModelMeters(String tag) {
       this.tag = tag;
       firstByte =
-          Timer.builder("alchemist.ai.first.byte")
-              .description("Time from the request to the response headers")
-              .tags("provider", provider, "model", tag)
-              .register(registry);
+          meters.shared(
+              Timer.builder("alchemist.ai.first.byte")
+                      .description("Time from the request to the response headers")
+                      .tags("provider", provider, "model", tag)
+                  ::register);
       firstToken =
-          Timer.builder("alchemist.ai.first.token")
-              .description("Time from the request to the first token")
-              .tags("provider", provider, "model", tag)
-              .publishPercentileHistogram()
-              .serviceLevelObjectives(FIRST_TOKEN_SLO)
-              .register(registry);
+          meters.shared(
+              Timer.builder("alchemist.ai.first.token")
+                      .description("Time from the request to the first token")
+                      .tags("provider", provider, "model", tag)
+                      .publishPercentileHistogram()
+                      .serviceLevelObjectives(FIRST_TOKEN_SLO)
+                  ::register);
       tokens =
-          Counter.builder("alchemist.ai.tokens")
-              .description("Tokens received from the model")
-              .tags("provider", provider, "model", tag)
-              .register(registry);
+          meters.shared(
+              Counter.builder("alchemist.ai.tokens")
+                      .description("Tokens received from the model")
+                      .tags("provider", provider, "model", tag)
+                  ::register);
       tokenRate =
-          DistributionSummary.builder("alchemist.ai.token.rate")
-              .description("Tokens per second of each completed stream")
-              .baseUnit("tokens/s")
-              .tags("provider", provider, "model", tag)
-              .register(registry);
+          meters.shared(
+              DistributionSummary.builder("alchemist.ai.token.rate")
+                      .description("Tokens per second of each completed stream")
+                      .baseUnit("tokens/s")
+                      .tags("provider", provider, "model", tag)
+                  ::register);
     }
 
     /** Records the end of a stream with its outcome. */
     public void ended(String outcome, long nanos) {
-      Timer.builder("alchemist.ai.streams")
-          .description("Model streams by outcome, timed from request to end")
-          .tags("provider", provider, "model", tag, "outcome", outcome)
-          .register(registry)
+      meters
+          .shared(
+              Timer.builder("alchemist.ai.streams")
+                      .description("Model streams by outcome, timed from request to end")
+                      .tags("provider", provider, "model", tag, "outcome", outcome)
+                  ::register)
           .record(nanos, TimeUnit.NANOSECONDS);
     }
   }

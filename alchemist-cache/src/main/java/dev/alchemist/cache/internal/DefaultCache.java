@@ -398,12 +398,16 @@ public final class DefaultCache<K, V> implements Cache<K, V>, InvalidationBus.Re
   }
 
   /**
-   * One last attempt at the invalidations still pending, then every later call fails (the manager's
-   * close() calls it).
+   * One last attempt at the invalidations still pending, then every later call fails and the
+   * region's meters are removed (the manager's close() calls it).
    */
   public void close() {
-    fences.flush();
-    closed = true;
+    try {
+      fences.flush();
+    } finally {
+      closed = true;
+      metrics.close();
+    }
   }
 
   /**

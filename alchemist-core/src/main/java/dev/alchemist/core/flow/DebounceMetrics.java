@@ -1,5 +1,7 @@
 package dev.alchemist.core.flow;
 
+import dev.alchemist.core.flow.internal.DebounceEngine;
+import dev.alchemist.core.internal.OwnedMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +28,9 @@ import java.util.function.ToDoubleFunction;
  * </table>
  *
  * <p>Meters hold the debouncer weakly, as Micrometer function meters do, so binding does not keep a
- * closed debouncer alive. Immutable and thread-safe.
+ * closed debouncer alive, and they leave the registry when the debouncer closes. They read one
+ * debouncer, so binding a second live debouncer of the same name to the same registry is refused.
+ * Immutable and thread-safe.
  *
  * <pre>{@code
  * DebounceMetrics.of(updater).bindTo(registry);
@@ -62,34 +66,51 @@ public final class DebounceMetrics implements MeterBinder {
         debouncer, debouncer.settings().name(), o -> ((KeyedDebouncer<?, ?>) o).stats());
   }
 
+  /**
+   * Registers the meters on {@code registry}; they are removed when the debouncer closes.
+   *
+   * @throws IllegalStateException if another live debouncer of the same name is bound to {@code
+   *     registry} (its meters read that debouncer: give each live one its own settings name)
+   */
   @Override
   public void bindTo(MeterRegistry registry) {
     Tags tags = Tags.of("name", name);
-    FunctionCounter.builder(
-            "alchemist.flow.updates.received", debouncer, o -> reader.read(o).received())
-        .tags(tags)
-        .description("Calls to update")
-        .register(registry);
-    counter(registry, tags, "delivered", o -> reader.read(o).delivered());
-    counter(registry, tags, "coalesced", o -> reader.read(o).coalesced());
-    counter(registry, tags, "failed", o -> reader.read(o).failed());
-    counter(registry, tags, "rejected", o -> reader.read(o).rejected());
-    Gauge.builder("alchemist.flow.keys", debouncer, o -> reader.read(o).keys())
-        .tags(tags)
-        .description("Keys tracked now")
-        .register(registry);
-    FunctionCounter.builder(
-            "alchemist.flow.keys.expired", debouncer, o -> reader.read(o).expiredKeys())
-        .tags(tags)
-        .description("Keys forgotten after their idle timeout")
-        .register(registry);
+    OwnedMeters meters = OwnedMeters.of(registry, "debouncer " + name);
+    try {
+      meters.exclusive(
+          FunctionCounter.builder(
+                      "alchemist.flow.updates.received", debouncer, o -> reader.read(o).received())
+                  .tags(tags)
+                  .description("Calls to update")
+              ::register);
+      counter(meters, tags, "delivered", o -> reader.read(o).delivered());
+      counter(meters, tags, "coalesced", o -> reader.read(o).coalesced());
+      counter(meters, tags, "failed", o -> reader.read(o).failed());
+      counter(meters, tags, "rejected", o -> reader.read(o).rejected());
+      meters.exclusive(
+          Gauge.builder("alchemist.flow.keys", debouncer, o -> reader.read(o).keys())
+                  .tags(tags)
+                  .description("Keys tracked now")
+              ::register);
+      meters.exclusive(
+          FunctionCounter.builder(
+                      "alchemist.flow.keys.expired", debouncer, o -> reader.read(o).expiredKeys())
+                  .tags(tags)
+                  .description("Keys forgotten after their idle timeout")
+              ::register);
+    } catch (RuntimeException e) {
+      meters.close();
+      throw e;
+    }
+    DebounceEngine.whenClosed(debouncer, meters::close);
   }
 
   private void counter(
-      MeterRegistry registry, Tags tags, String outcome, ToDoubleFunction<Object> value) {
-    FunctionCounter.builder("alchemist.flow.updates", debouncer, value)
-        .tags(tags.and("outcome", outcome))
-        .description("Updates by outcome")
-        .register(registry);
+      OwnedMeters meters, Tags tags, String outcome, ToDoubleFunction<Object> value) {
+    meters.exclusive(
+        FunctionCounter.builder("alchemist.flow.updates", debouncer, value)
+                .tags(tags.and("outcome", outcome))
+                .description("Updates by outcome")
+            ::register);
   }
 }

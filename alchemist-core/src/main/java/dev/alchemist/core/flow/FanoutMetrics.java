@@ -1,5 +1,7 @@
 package dev.alchemist.core.flow;
 
+import dev.alchemist.core.flow.internal.DefaultFrameFanout;
+import dev.alchemist.core.internal.OwnedMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +27,7 @@ import java.util.function.ToDoubleFunction;
  *       <td>connections dropped because a send failed or stalled</td></tr>
  * </table>
  *
- * <p>Meters hold the fan-out weakly. Immutable and thread-safe.
+ * <p>The meters leave the registry when the fan-out closes. Immutable and thread-safe.
  */
 public final class FanoutMetrics implements MeterBinder {
   private final FrameFanout<?> fanout;
@@ -39,48 +41,60 @@ public final class FanoutMetrics implements MeterBinder {
     return new FanoutMetrics(Objects.requireNonNull(fanout, "fanout"));
   }
 
+  /**
+   * Registers the meters on {@code registry}; they are removed when the fan-out closes.
+   *
+   * @throws IllegalStateException if another live fan-out of the same name is bound to {@code
+   *     registry} (give each its own settings name)
+   */
   @Override
   public void bindTo(MeterRegistry registry) {
     Tags tags = Tags.of("name", fanout.settings().name());
-    Gauge.builder("alchemist.flow.fanout.connections", fanout, f -> f.stats().connections())
-        .tags(tags)
-        .description("Connections open now")
-        .register(registry);
-    counter(
-        registry,
-        "alchemist.flow.fanout.published",
-        tags,
-        "Frames published",
-        s -> s.stats().published());
-    counter(
-        registry,
-        "alchemist.flow.fanout.frames",
-        tags.and("outcome", "sent"),
-        "Frames by what became of them per connection",
-        f -> f.stats().sent());
-    counter(
-        registry,
-        "alchemist.flow.fanout.frames",
-        tags.and("outcome", "skipped"),
-        "Frames by what became of them per connection",
-        f -> f.stats().skipped());
-    counter(
-        registry,
-        "alchemist.flow.fanout.dropped",
-        tags,
-        "Connections dropped because a send failed or stalled",
-        f -> f.stats().dropped());
+    OwnedMeters meters = OwnedMeters.of(registry, "frame fan-out " + fanout.settings().name());
+    try {
+      meters.exclusive(
+          Gauge.builder("alchemist.flow.fanout.connections", fanout, f -> f.stats().connections())
+                  .tags(tags)
+                  .description("Connections open now")
+              ::register);
+      counter(
+          meters,
+          "alchemist.flow.fanout.published",
+          tags,
+          "Frames published",
+          f -> f.stats().published());
+      counter(
+          meters,
+          "alchemist.flow.fanout.frames",
+          tags.and("outcome", "sent"),
+          "Frames by what became of them per connection",
+          f -> f.stats().sent());
+      counter(
+          meters,
+          "alchemist.flow.fanout.frames",
+          tags.and("outcome", "skipped"),
+          "Frames by what became of them per connection",
+          f -> f.stats().skipped());
+      counter(
+          meters,
+          "alchemist.flow.fanout.dropped",
+          tags,
+          "Connections dropped because a send failed or stalled",
+          f -> f.stats().dropped());
+    } catch (RuntimeException e) {
+      meters.close();
+      throw e;
+    }
+    DefaultFrameFanout.whenClosed(fanout, meters::close);
   }
 
   private void counter(
-      MeterRegistry registry,
+      OwnedMeters meters,
       String name,
       Tags tags,
       String description,
       ToDoubleFunction<FrameFanout<?>> value) {
-    FunctionCounter.builder(name, fanout, value)
-        .tags(tags)
-        .description(description)
-        .register(registry);
+    meters.exclusive(
+        FunctionCounter.builder(name, fanout, value).tags(tags).description(description)::register);
   }
 }

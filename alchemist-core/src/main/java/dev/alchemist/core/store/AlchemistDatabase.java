@@ -196,7 +196,14 @@ public interface AlchemistDatabase extends AutoCloseable {
       return this;
     }
 
-    /** Where HikariCP's pool metrics and the store's own go; default the global registry. */
+    /**
+     * Where HikariCP's pool metrics and the store's own go; default the global registry. They are
+     * tagged {@code pool=<poolName>} and removed when the database closes. A gauge reads one
+     * database, so building a second live database with the same pool name on the same registry
+     * fails with {@link IllegalStateException}: give it its own {@code PoolSettings} poolName (as
+     * HikariCP expects one name per pool) or its own registry. The writer gauge {@code
+     * alchemist.store.writer.pending} is the sum over a database's live writers of one kind.
+     */
     public Builder meterRegistry(MeterRegistry value) {
       this.meterRegistry = Checks.notNull("meterRegistry", value);
       return this;

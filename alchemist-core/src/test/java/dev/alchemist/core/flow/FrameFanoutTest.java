@@ -319,6 +319,16 @@ class FrameFanoutTest {
         .isEqualTo(1);
   }
 
+  @Test
+  void close_removesEveryMeterItRegistered() {
+    FrameFanout<Integer> f = fanout();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    FanoutMetrics.of(f).bindTo(registry);
+    assertThat(registry.getMeters()).hasSize(5);
+    f.close();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
   /**
    * Real threads: publishers on four threads, sends completed on another pool, a real timer. No
    * send overlaps another on one connection, and once publishing stops every connection ends with

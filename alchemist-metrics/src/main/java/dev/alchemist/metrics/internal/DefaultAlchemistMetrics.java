@@ -217,6 +217,9 @@ public final class DefaultAlchemistMetrics implements AlchemistMetrics {
       endpoint.close();
     }
     closeQuietly(closeables);
+    if (tracker instanceof MeteredRequestTracker metered) {
+      metered.close(); // matters for a host's registry, which outlives us
+    }
     if (ownsRegistry) {
       registry.close();
     }

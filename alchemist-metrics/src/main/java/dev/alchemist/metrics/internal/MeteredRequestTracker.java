@@ -1,5 +1,6 @@
 package dev.alchemist.metrics.internal;
 
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.metrics.MeterNames;
 import dev.alchemist.metrics.RequestTracker;
 import dev.alchemist.metrics.RequestTrackerSettings;
@@ -41,7 +42,7 @@ public final class MeteredRequestTracker implements RequestTracker {
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  private final MeterRegistry registry;
+  private final OwnedMeters owned;
   private final RequestTrackerSettings settings;
   private final Clock clock;
   private final ConcurrentHashMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
@@ -53,9 +54,17 @@ public final class MeteredRequestTracker implements RequestTracker {
 
   /** Creates a tracker; meters are registered lazily on each operation's first call. */
   public MeteredRequestTracker(MeterRegistry registry, RequestTrackerSettings settings) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    this.owned = OwnedMeters.of(Objects.requireNonNull(registry, "registry"), "request tracker");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = registry.config().clock();
+  }
+
+  /**
+   * Removes the meters this tracker registered (those no other live tracker still records on);
+   * {@code AlchemistMetrics.close()} calls it. Calls afterwards are still timed, not reported.
+   */
+  public void close() {
+    owned.close();
   }
 
   @Override
@@ -251,19 +260,22 @@ public final class MeteredRequestTracker implements RequestTracker {
               MeterNames.EXCEPTION,
               exception);
       this.counter =
-          Counter.builder(MeterNames.REQUESTS)
-              .tags(tags)
-              .description("Requests tracked by RequestTracker")
-              .register(registry);
+          owned.shared(
+              Counter.builder(MeterNames.REQUESTS)
+                      .tags(tags)
+                      .description("Requests tracked by RequestTracker")
+                  ::register);
       this.timer =
-          Timer.builder(MeterNames.RESPONSE_TIME)
-              .tags(tags)
-              .description("Response time of requests tracked by RequestTracker")
-              .publishPercentileHistogram(settings.percentileHistogram())
-              .serviceLevelObjectives(settings.serviceLevelObjectives().toArray(new Duration[0]))
-              .minimumExpectedValue(settings.minimumExpected())
-              .maximumExpectedValue(settings.maximumExpected())
-              .register(registry);
+          owned.shared(
+              Timer.builder(MeterNames.RESPONSE_TIME)
+                      .tags(tags)
+                      .description("Response time of requests tracked by RequestTracker")
+                      .publishPercentileHistogram(settings.percentileHistogram())
+                      .serviceLevelObjectives(
+                          settings.serviceLevelObjectives().toArray(new Duration[0]))
+                      .minimumExpectedValue(settings.minimumExpected())
+                      .maximumExpectedValue(settings.maximumExpected())
+                  ::register);
     }
 
     void record(long nanos) {

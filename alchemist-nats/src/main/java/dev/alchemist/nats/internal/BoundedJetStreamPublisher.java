@@ -4,6 +4,7 @@ import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.OverflowPolicy;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,6 +96,8 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private final Counter retries;
   private final Map<Reason, Counter> failed = new EnumMap<>(Reason.class);
   private final Timer ackLatency;
+  private final OwnedMeters meters;
+  private final String meterName;
 
   public BoundedJetStreamPublisher(
       JetStreamPublisherSettings settings,
@@ -121,45 +125,70 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.completions = new SerialQueue(executor);
     this.ackTimeoutNanos = settings.ackTimeout().toNanos();
     this.maxRetryNanos = settings.maxRetryTime().toNanos();
-    String name = settings.name();
     String stream = settings.expectedStream() == null ? "any" : settings.expectedStream();
+    this.meters = OwnedMeters.of(registry, "publisher " + settings.name() + " on stream " + stream);
+    // The gauge first, so that a refusal leaves nothing registered. Under the default name a
+    // second live publisher on the stream reports as default-2 (as HikariCP numbers its pools);
+    // a name the host chose is refused instead, since the host meant one publisher by it.
+    Function<String, Gauge.Builder<?>> inFlightGauge =
+        n ->
+            Gauge.builder("alchemist.nats.in.flight", inFlight, AtomicInteger::get)
+                .tags("publisher", n, "stream", stream)
+                .description("Acks outstanding");
+    String name;
+    if (JetStreamPublisherSettings.DEFAULT_NAME.equals(settings.name())) {
+      name = meters.exclusiveUnderFreeName(settings.name(), inFlightGauge);
+    } else {
+      name = settings.name();
+      meters.exclusive(inFlightGauge.apply(name)::register);
+    }
+    this.meterName = name;
     this.published =
-        Counter.builder("alchemist.nats.published")
-            .tags("bus", "nats", "mode", "jetstream", "publisher", name, "stream", stream)
-            .description("Events handed to JetStream (once per event, not per attempt)")
-            .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.nats.published")
+                    .tags("bus", "nats", "mode", "jetstream", "publisher", name, "stream", stream)
+                    .description("Events handed to JetStream (once per event, not per attempt)")
+                ::register);
     this.acked =
-        Counter.builder("alchemist.nats.acked")
-            .tags("publisher", name, "stream", stream)
-            .description("Events JetStream acknowledged as stored")
-            .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.nats.acked")
+                    .tags("publisher", name, "stream", stream)
+                    .description("Events JetStream acknowledged as stored")
+                ::register);
     this.duplicates =
-        Counter.builder("alchemist.nats.duplicates")
-            .tags("publisher", name, "stream", stream)
-            .description("Acks that reported a duplicate message id (a retry of a stored event)")
-            .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.nats.duplicates")
+                    .tags("publisher", name, "stream", stream)
+                    .description(
+                        "Acks that reported a duplicate message id (a retry of a stored event)")
+                ::register);
     this.retries =
-        Counter.builder("alchemist.nats.retries")
-            .tags("publisher", name, "stream", stream)
-            .description("Attempts re-sent after a timeout or 503")
-            .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.nats.retries")
+                    .tags("publisher", name, "stream", stream)
+                    .description("Attempts re-sent after a timeout or 503")
+                ::register);
     for (Reason reason : Reason.values()) {
       failed.put(
           reason,
-          Counter.builder("alchemist.nats.failed")
-              .tags("publisher", name, "stream", stream, "reason", reason.name().toLowerCase())
-              .description("Publishes whose future failed")
-              .register(registry));
+          meters.shared(
+              Counter.builder("alchemist.nats.failed")
+                      .tags(
+                          "publisher",
+                          name,
+                          "stream",
+                          stream,
+                          "reason",
+                          reason.name().toLowerCase())
+                      .description("Publishes whose future failed")
+                  ::register));
     }
     this.ackLatency =
-        Timer.builder("alchemist.nats.ack.latency")
-            .tags("publisher", name, "stream", stream)
-            .description("From publish to ack, retries included")
-            .register(registry);
-    Gauge.builder("alchemist.nats.in.flight", inFlight, AtomicInteger::get)
-        .tags("publisher", name, "stream", stream)
-        .description("Acks outstanding")
-        .register(registry);
+        meters.shared(
+            Timer.builder("alchemist.nats.ack.latency")
+                    .tags("publisher", name, "stream", stream)
+                    .description("From publish to ack, retries included")
+                ::register);
     this.sweeper =
         this.scheduler.scheduleWithFixedDelay(
             this::sweep,
@@ -556,7 +585,16 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
             l -> {});
       }
       onClosed.run();
+      meters.close();
     }
+  }
+
+  /**
+   * The {@code publisher} tag of this publisher's meters: its name, or for the default name with
+   * another live publisher on the stream, {@code default-2} and so on.
+   */
+  public String meterName() {
+    return meterName;
   }
 
   private List<Pending> outstanding() {

@@ -99,6 +99,7 @@ public final class InProcessBus implements EventBus {
         Thread.currentThread().interrupt();
       }
     }
+    meters.close(); // after the handlers ran, which count on it
   }
 
   @Override

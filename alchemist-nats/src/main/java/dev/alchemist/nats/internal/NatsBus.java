@@ -298,7 +298,9 @@ public final class NatsBus {
     }
   }
 
+  /** Stops the threads the bus owns and removes its meters (on close and on a failed connect). */
   private void shutdownThreads() {
+    meters.close();
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }

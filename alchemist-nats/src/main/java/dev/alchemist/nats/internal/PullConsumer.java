@@ -3,6 +3,7 @@ package dev.alchemist.nats.internal;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.codec.CodecException;
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
@@ -12,6 +13,7 @@ import dev.alchemist.nats.ReceivedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
@@ -103,6 +105,7 @@ public final class PullConsumer implements EventConsumer {
   private final Counter ackedCounter;
   private final Counter failedCounter;
   private final Counter deadLetterCounter;
+  private final OwnedMeters meters;
 
   /** A message we hold (buffered or in the handler) and when its ack wait last restarted. */
   private static final class Held {
@@ -167,51 +170,67 @@ public final class PullConsumer implements EventConsumer {
             .ackWait(settings.ackWait())
             .maxAckPending(settings.maxAckPending())
             .build();
-    management.addOrUpdateConsumer(stream, config);
-    String dlq = settings.deadLetterSubject();
-    // Decided once: a stored dead letter needs an ack, a core one cannot have one.
-    this.deadLettersStored = dlq != null && !management.getStreamNames(dlq).isEmpty();
-    this.context = jetStream.getConsumerContext(stream, name);
-    Gauge.builder("alchemist.nats.consumer.pending", pending, AtomicLong::get)
-        .tags("stream", stream, "consumer", name)
-        .description("Messages of the stream not yet delivered to the consumer")
-        .register(registry);
-    Gauge.builder("alchemist.nats.consumer.ack.pending", ackPending, AtomicLong::get)
-        .tags("stream", stream, "consumer", name)
-        .description("Messages delivered but not yet acknowledged")
-        .register(registry);
-    Gauge.builder("alchemist.nats.consumer.buffered", held, Set::size)
-        .tags("stream", stream, "consumer", name)
-        .description("Messages queued for the handler or in it (at most batchSize)")
-        .register(registry);
+    // Meters first: a refused gauge (another live consumer of this durable on the registry) must
+    // fail before the consumer exists on the server or pulls anything.
+    this.meters = OwnedMeters.of(registry, "consumer " + name + " of stream " + stream);
+    Tags tags = Tags.of("stream", stream, "consumer", name);
+    try {
+      meters.exclusive(
+          Gauge.builder("alchemist.nats.consumer.pending", pending, AtomicLong::get)
+                  .tags(tags)
+                  .description("Messages of the stream not yet delivered to the consumer")
+              ::register);
+      meters.exclusive(
+          Gauge.builder("alchemist.nats.consumer.ack.pending", ackPending, AtomicLong::get)
+                  .tags(tags)
+                  .description("Messages delivered but not yet acknowledged")
+              ::register);
+      meters.exclusive(
+          Gauge.builder("alchemist.nats.consumer.buffered", held, Set::size)
+                  .tags(tags)
+                  .description("Messages queued for the handler or in it (at most batchSize)")
+              ::register);
+    } catch (RuntimeException e) {
+      meters.close();
+      throw e;
+    }
     ackedCounter =
-        Counter.builder("alchemist.nats.consumer.acked")
-            .tags("stream", stream, "consumer", name)
-            .register(registry);
+        meters.shared(Counter.builder("alchemist.nats.consumer.acked").tags(tags)::register);
     failedCounter =
-        Counter.builder("alchemist.nats.consumer.handler.failed")
-            .tags("stream", stream, "consumer", name)
-            .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.nats.consumer.handler.failed").tags(tags)::register);
     deadLetterCounter =
-        Counter.builder("alchemist.nats.consumer.dead.lettered")
-            .tags("stream", stream, "consumer", name)
-            .register(registry);
-    // Pull requests expire after 5 s (jnats' default is 30 s), so the server's idle heartbeat comes
-    // every 2.5 s: when the consumer's leader dies with our pull request, jnats notices the missing
-    // heartbeats and pulls again from the new leader within seconds instead of most of a minute.
-    this.options =
-        ConsumeOptions.builder()
-            .batchSize(settings.batchSize())
-            .expiresIn(PULL_EXPIRES_MILLIS)
-            .build();
-    this.consumer = context.consume(options, this::receive);
-    long every = settings.lagInterval().toNanos();
-    this.lagTask =
-        scheduler.scheduleWithFixedDelay(this::scheduleLagRefresh, 0, every, TimeUnit.NANOSECONDS);
-    long tick = Math.max(MIN_TICK_NANOS, settings.ackWait().toNanos() / 4);
-    this.progressTask =
-        scheduler.scheduleWithFixedDelay(
-            this::refreshAckDeadlines, tick, tick, TimeUnit.NANOSECONDS);
+        meters.shared(
+            Counter.builder("alchemist.nats.consumer.dead.lettered").tags(tags)::register);
+    try {
+      management.addOrUpdateConsumer(stream, config);
+      String dlq = settings.deadLetterSubject();
+      // Decided once: a stored dead letter needs an ack, a core one cannot have one.
+      this.deadLettersStored = dlq != null && !management.getStreamNames(dlq).isEmpty();
+      this.context = jetStream.getConsumerContext(stream, name);
+      // Pull requests expire after 5 s (jnats' default is 30 s), so the server's idle heartbeat
+      // comes
+      // every 2.5 s: when the consumer's leader dies with our pull request, jnats notices the
+      // missing
+      // heartbeats and pulls again from the new leader within seconds instead of most of a minute.
+      this.options =
+          ConsumeOptions.builder()
+              .batchSize(settings.batchSize())
+              .expiresIn(PULL_EXPIRES_MILLIS)
+              .build();
+      this.consumer = context.consume(options, this::receive);
+      long every = settings.lagInterval().toNanos();
+      this.lagTask =
+          scheduler.scheduleWithFixedDelay(
+              this::scheduleLagRefresh, 0, every, TimeUnit.NANOSECONDS);
+      long tick = Math.max(MIN_TICK_NANOS, settings.ackWait().toNanos() / 4);
+      this.progressTask =
+          scheduler.scheduleWithFixedDelay(
+              this::refreshAckDeadlines, tick, tick, TimeUnit.NANOSECONDS);
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      meters.close();
+      throw e;
+    }
   }
 
   @Override
@@ -558,6 +577,7 @@ public final class PullConsumer implements EventConsumer {
     queue.awaitIdle(System.nanoTime() + closeTimeoutNanos);
     progressTask.cancel(false); // held messages kept their deadlines while the buffer drained
     closeQuietly(current);
+    meters.close();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.alchemist.core.flow.DebouncedUpdater;
 import dev.alchemist.core.flow.KeyedDebouncer;
 import dev.alchemist.core.flow.Ticker;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,6 +52,7 @@ public final class DebounceEngine<K, T> {
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private final AtomicBoolean refusalLogged = new AtomicBoolean();
   volatile boolean closed;
+  private final Set<Runnable> closeHooks = ConcurrentHashMap.newKeySet();
 
   private final ConcurrentHashMap<K, DebounceSlot<K, T>> slots = new ConcurrentHashMap<>();
 
@@ -114,6 +116,35 @@ public final class DebounceEngine<K, T> {
       listener.onSchedulingFailure(settings.name(), key, e);
     } catch (RuntimeException x) {
       log.warn("Debouncer '{}' listener threw in onSchedulingFailure", settings.name(), x);
+    }
+  }
+
+  /**
+   * Runs {@code hook} when {@code debouncer} (one this class created) closes, or now if it is
+   * closed; for binders whose meters must leave with it. Other implementations are ignored.
+   */
+  public static void whenClosed(Object debouncer, Runnable hook) {
+    DebounceEngine<?, ?> engine =
+        debouncer instanceof Single<?> single
+            ? single.engine
+            : debouncer instanceof Keyed<?, ?> keyed ? keyed.engine : null;
+    if (engine != null) {
+      engine.closeHooks.add(hook);
+      if (engine.closed && engine.closeHooks.remove(hook)) {
+        hook.run(); // closed meanwhile: close() may have run the hooks before this one was added
+      }
+    }
+  }
+
+  private void runCloseHooks() {
+    for (Runnable hook : closeHooks) {
+      if (closeHooks.remove(hook)) {
+        try {
+          hook.run();
+        } catch (RuntimeException e) {
+          log.warn("Debouncer '{}' close hook threw", settings.name(), e);
+        }
+      }
     }
   }
 
@@ -256,6 +287,7 @@ public final class DebounceEngine<K, T> {
     public void close() {
       engine.closed = true;
       slot.closeAndFlush();
+      engine.runCloseHooks();
     }
 
     @Override
@@ -319,6 +351,7 @@ public final class DebounceEngine<K, T> {
       }
       engine.slots.clear();
       engine.keys.set(0);
+      engine.runCloseHooks();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.alchemist.core.flow.FanoutStats;
 import dev.alchemist.core.flow.FrameFanout;
 import dev.alchemist.core.flow.FrameSink;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +37,7 @@ public final class DefaultFrameFanout<F> implements FrameFanout<F> {
   private final AtomicInteger connections = new AtomicInteger();
   private final ConcurrentHashMap<String, Topic<F>> topics = new ConcurrentHashMap<>();
   private final @Nullable ScheduledFuture<?> stallCheck;
+  private final Set<Runnable> closeHooks = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
@@ -116,6 +118,19 @@ public final class DefaultFrameFanout<F> implements FrameFanout<F> {
     return c;
   }
 
+  /**
+   * Runs {@code hook} when {@code fanout} (one this class created) closes, or now if it is closed;
+   * for binders whose meters must leave with it. Other implementations are ignored.
+   */
+  public static void whenClosed(FrameFanout<?> fanout, Runnable hook) {
+    if (fanout instanceof DefaultFrameFanout<?> f) {
+      f.closeHooks.add(hook);
+      if (f.closed && f.closeHooks.remove(hook)) {
+        hook.run(); // closed meanwhile: close() may have run the hooks before this one was added
+      }
+    }
+  }
+
   /** Called once by a connection that has stopped receiving. */
   void removed(FanoutConn<F> c) {
     Topic<F> t = topics.get(c.topic());
@@ -181,6 +196,11 @@ public final class DefaultFrameFanout<F> implements FrameFanout<F> {
     closed = true;
     if (stallCheck != null) {
       stallCheck.cancel(false);
+    }
+    for (Runnable hook : closeHooks) {
+      if (closeHooks.remove(hook)) {
+        hook.run();
+      }
     }
     for (Topic<F> t : topics.values()) {
       for (FanoutConn<F> c : t.conns) {

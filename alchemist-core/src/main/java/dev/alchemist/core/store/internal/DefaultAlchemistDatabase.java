@@ -139,6 +139,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
         }
         SqlErrors startupErrors =
             new SqlErrors(safeUrl, pool.poolName(), pool.connectionTimeout(), Optional::empty);
+        refuseSharedPoolMeters(pool.poolName(), registry);
         ownPool = openPool(settings, login, registry, startupErrors);
         dataSource = ownPool;
       }
@@ -177,6 +178,22 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
         scheduler.shutdownNow();
       }
       throw e;
+    }
+  }
+
+  /**
+   * HikariCP's meters are tagged with the pool name only, and a closing pool removes them: a second
+   * open pool of the same name on the registry would share the first one's gauges and, when either
+   * closes, take the other's away. Checked before the pool opens, so nothing is left to undo.
+   */
+  private static void refuseSharedPoolMeters(String poolName, MeterRegistry registry) {
+    if (registry.find("hikaricp.connections").tag("pool", poolName).gauge() != null) {
+      throw new IllegalStateException(
+          "pool "
+              + poolName
+              + " is already reported on this MeterRegistry by another open database: a gauge"
+              + " reads one pool, so give each live database its own PoolSettings poolName or its"
+              + " own MeterRegistry");
     }
   }
 

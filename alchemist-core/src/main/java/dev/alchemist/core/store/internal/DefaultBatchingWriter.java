@@ -1,13 +1,13 @@
 package dev.alchemist.core.store.internal;
 
 import dev.alchemist.core.Checks;
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.core.store.BatchSettings;
 import dev.alchemist.core.store.BatchingWriter;
 import dev.alchemist.core.store.DatabaseException;
 import dev.alchemist.core.store.StoreListener;
 import dev.alchemist.core.store.WriterOverloadedException;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -58,6 +58,7 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
   private final Counter rejected;
   private final Timer batchTime;
   private final Timer waitTime;
+  private final OwnedMeters meters;
 
   /** {@code submitted}: {@link System#nanoTime()} at submit, for the wait timer. */
   private record Entry<T>(T row, CompletableFuture<Void> done, long submitted) {}
@@ -82,33 +83,40 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
     this.scheduler = scheduler;
     this.listener = listener;
     Tags writerTags = tags.and("writer", name);
-    this.written = rows(registry, writerTags, "written");
-    this.failed = rows(registry, writerTags, "failed");
-    this.rejected = rows(registry, writerTags, "rejected");
+    this.meters = OwnedMeters.of(registry, name + " writer");
+    this.written = rows(writerTags, "written");
+    this.failed = rows(writerTags, "failed");
+    this.rejected = rows(writerTags, "rejected");
     this.batchTime =
-        Timer.builder("alchemist.store.writer.batch")
-            .description("Time to write one batch")
-            .tags(writerTags)
-            .publishPercentileHistogram()
-            .register(registry);
+        meters.shared(
+            Timer.builder("alchemist.store.writer.batch")
+                    .description("Time to write one batch")
+                    .tags(writerTags)
+                    .publishPercentileHistogram()
+                ::register);
     this.waitTime =
-        Timer.builder("alchemist.store.writer.wait")
-            .description("Time a row waited between submit and the start of its batch's write")
-            .tags(writerTags)
-            .publishPercentileHistogram()
-            .register(registry);
-    Gauge.builder("alchemist.store.writer.pending", this, DefaultBatchingWriter::pending)
-        .description("Rows submitted and not yet written or failed")
-        .tags(writerTags)
-        .strongReference(false)
-        .register(registry);
+        meters.shared(
+            Timer.builder("alchemist.store.writer.wait")
+                    .description(
+                        "Time a row waited between submit and the start of its batch's write")
+                    .tags(writerTags)
+                    .publishPercentileHistogram()
+                ::register);
+    // Summed: a database's writers of one kind (two messageWriter() calls, or the lanes of one
+    // writer) report their rows pending together; a closed writer's part leaves with it.
+    meters.summed(
+        "alchemist.store.writer.pending",
+        writerTags,
+        "Rows submitted and not yet written or failed",
+        this::pending);
   }
 
-  private static Counter rows(MeterRegistry registry, Tags tags, String outcome) {
-    return Counter.builder("alchemist.store.writer.rows")
-        .description("Rows by what became of them")
-        .tags(tags.and("outcome", outcome))
-        .register(registry);
+  private Counter rows(Tags tags, String outcome) {
+    return meters.shared(
+        Counter.builder("alchemist.store.writer.rows")
+                .description("Rows by what became of them")
+                .tags(tags.and("outcome", outcome))
+            ::register);
   }
 
   @Override
@@ -181,7 +189,11 @@ public final class DefaultBatchingWriter<T> implements BatchingWriter<T> {
     } finally {
       lock.unlock();
     }
-    drain();
+    try {
+      drain();
+    } finally {
+      meters.close();
+    }
   }
 
   /** Holding the lock. */

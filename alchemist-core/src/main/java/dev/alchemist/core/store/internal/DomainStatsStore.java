@@ -2,6 +2,7 @@ package dev.alchemist.core.store.internal;
 
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainStats;
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.core.store.DatabaseException;
 import dev.alchemist.core.store.Dialect;
 import dev.alchemist.core.store.DomainStatsReader;
@@ -10,6 +11,7 @@ import dev.alchemist.core.store.StoreListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -61,6 +63,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
   private final StoreListener listener;
   private final Timer duration;
   private final Counter failures;
+  private final OwnedMeters meters;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private @Nullable ScheduledFuture<?> task;
 
@@ -80,24 +83,41 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     this.interval = interval;
     this.clock = clock;
     this.listener = listener;
+    this.meters = OwnedMeters.of(registry, "the database of pool " + poolName(tags));
+    // The gauge first, so that a refusal (another live database with this pool name on the
+    // registry) leaves nothing registered.
+    meters.exclusive(
+        Gauge.builder(
+                    "alchemist.store.domain_stats.staleness",
+                    this,
+                    DomainStatsStore::stalenessSeconds)
+                .description(
+                    "Seconds since domain_stats was last refreshed by any instance, NaN if unknown")
+                .baseUnit("seconds")
+                .tags(tags)
+                .strongReference(false)
+            ::register);
     this.duration =
-        Timer.builder("alchemist.store.domain_stats.refresh")
-            .description("Time to refresh domain_stats, when this instance did")
-            .tags(tags)
-            .register(registry);
+        meters.shared(
+            Timer.builder("alchemist.store.domain_stats.refresh")
+                    .description("Time to refresh domain_stats, when this instance did")
+                    .tags(tags)
+                ::register);
     this.failures =
-        Counter.builder("alchemist.store.domain_stats.refresh.failures")
-            .description("Refreshes of domain_stats that failed")
-            .tags(tags)
-            .register(registry);
-    Gauge.builder(
-            "alchemist.store.domain_stats.staleness", this, DomainStatsStore::stalenessSeconds)
-        .description(
-            "Seconds since domain_stats was last refreshed by any instance, NaN if unknown")
-        .baseUnit("seconds")
-        .tags(tags)
-        .strongReference(false)
-        .register(registry);
+        meters.shared(
+            Counter.builder("alchemist.store.domain_stats.refresh.failures")
+                    .description("Refreshes of domain_stats that failed")
+                    .tags(tags)
+                ::register);
+  }
+
+  private static String poolName(Tags tags) {
+    for (Tag tag : tags) {
+      if (tag.getKey().equals("pool")) {
+        return tag.getValue();
+      }
+    }
+    return "?";
   }
 
   /** Starts the background refresher unless the interval is zero. */
@@ -243,5 +263,6 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     if (t != null) {
       t.cancel(false);
     }
+    meters.close();
   }
 }
