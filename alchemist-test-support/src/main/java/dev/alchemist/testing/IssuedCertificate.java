@@ -124,6 +124,15 @@ public final class IssuedCertificate {
     }
   }
 
+  /**
+   * Strings that would show this private key leaked: its base64 (as one line, and its first PEM
+   * line) and the PEM label, for tests that grep captured output.
+   */
+  public List<String> keyMaterial() {
+    String base64 = java.util.Base64.getEncoder().encodeToString(privateKey.getEncoded());
+    return List.of(base64, base64.substring(0, 64), "PRIVATE KEY-----");
+  }
+
   /** Names only, such as {@code IssuedCertificate[CN=127.0.0.1, names=[127.0.0.1], by CN=...]}. */
   @Override
   public String toString() {

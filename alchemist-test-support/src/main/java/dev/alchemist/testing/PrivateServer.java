@@ -183,9 +183,10 @@ public final class PrivateServer implements AutoCloseable {
    * @throws IllegalStateException as {@link #redis()}
    */
   public static PrivateServer redisTls(
-      IssuedCertificate certificate, boolean requireClientCertificate) {
+      IssuedCertificate certificate, boolean requireClientCertificate, String... extraArgs) {
     TestCertificateAuthority ca = certificate.issuer();
-    List<String> args =
+    List<String> args = new ArrayList<>();
+    args.addAll(
         List.of(
             "--tls-cert-file",
             certificate.certificateFile().toString(),
@@ -194,7 +195,8 @@ public final class PrivateServer implements AutoCloseable {
             "--tls-ca-cert-file",
             ca.certificateFile().toString(),
             "--tls-auth-clients",
-            requireClientCertificate ? "yes" : "no");
+            requireClientCertificate ? "yes" : "no"));
+    args.addAll(List.of(extraArgs));
     SSLContext probe =
         requireClientCertificate
             ? ca.issueClient("alchemist-probe").sslContext()

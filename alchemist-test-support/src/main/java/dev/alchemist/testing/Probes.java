@@ -29,14 +29,18 @@ final class Probes {
     redisPing(address, timeout, null);
   }
 
-  /** As {@link #redisPing(ServiceAddress, Duration)}, over TLS with {@code tls} if not null. */
+  /**
+   * As {@link #redisPing(ServiceAddress, Duration)}, over TLS with {@code tls} if not null; a
+   * {@code -NOAUTH} answer counts too, since a private server may require a password.
+   */
   static void redisPing(ServiceAddress address, Duration timeout, @Nullable SSLContext tls)
       throws IOException {
     try (Socket socket = connect(address, timeout, tls)) {
       socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       String reply = readLine(socket.getInputStream());
-      if (!reply.equals("+PONG")) {
+      boolean answers = reply.equals("+PONG") || (tls != null && reply.startsWith("-NOAUTH"));
+      if (!answers) {
         throw new IOException("answered PING with '" + abbreviate(reply) + "' instead of +PONG");
       }
     }

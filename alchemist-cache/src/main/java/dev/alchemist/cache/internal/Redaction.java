@@ -1,5 +1,6 @@
 package dev.alchemist.cache.internal;
 
+import dev.alchemist.core.TlsFailures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
@@ -79,7 +80,7 @@ final class Redaction {
         return "unknown host";
       }
       if (t instanceof SSLException) {
-        return "TLS handshake failed";
+        return String.valueOf(TlsFailures.reason(t)); // not null: t is an SSLException
       }
       if (t.getClass().getSimpleName().contains("Timeout") || message.contains("TIMED OUT")) {
         return "no answer within the connect timeout of " + connectTimeout;

@@ -1,0 +1,62 @@
+package dev.alchemist.core;
+
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Says in words why a TLS connection failed, for the error messages of every module: the JDK's own
+ * messages ("PKIX path building failed: ...SunCertPathBuilderException...") do not tell a user
+ * which setting to change.
+ *
+ * <p>The reasons are fixed texts chosen by looking at the exception types and the TLS alert names
+ * in the cause chain; nothing of the chain's messages is copied, so no secret a library put there
+ * can leak through a reason.
+ */
+public final class TlsFailures {
+  private static final int MAX_DEPTH = 32;
+
+  private TlsFailures() {}
+
+  /**
+   * Why {@code failure} (or a cause of it) is a TLS failure, or null if nothing in its chain is
+   * about TLS.
+   */
+  public static @Nullable String reason(@Nullable Throwable failure) {
+    boolean tls = false;
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (t instanceof CertificateExpiredException
+          || t instanceof CertificateNotYetValidException) {
+        return "TLS: the server's certificate is expired or not yet valid";
+      }
+      if (t instanceof CertPathBuilderException
+          || t instanceof CertPathValidatorException
+          || message.contains("pkix path")) {
+        return "TLS: the server's certificate is not issued by a trusted CA"
+            + " (give the CA that issued it in the TLS settings)";
+      }
+      if (message.contains("no subject alternative") || message.contains("no name matching")) {
+        return "TLS: the server's certificate is not for this host name"
+            + " (connect by a name or IP address the certificate lists)";
+      }
+      if (message.contains("certificate_required")
+          || message.contains("bad_certificate")
+          || message.contains("unknown_ca")
+          || message.contains("certificate_unknown")) {
+        return "TLS: the server refused the client certificate, or none was given"
+            + " (it requires one issued by a CA it trusts)";
+      }
+      if (message.contains("unrecognized ssl message") || message.contains("plaintext")) {
+        return "TLS: the server does not speak TLS on this port";
+      }
+      tls |= t instanceof SSLException;
+    }
+    return tls ? "TLS handshake failed" : null;
+  }
+}
