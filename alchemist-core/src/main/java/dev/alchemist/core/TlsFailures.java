@@ -41,7 +41,9 @@ public final class TlsFailures {
         return "TLS: the server's certificate is not issued by a trusted CA"
             + " (give the CA that issued it in the TLS settings)";
       }
-      if (message.contains("no subject alternative") || message.contains("no name matching")) {
+      if (message.contains("no subject alternative")
+          || message.contains("no name matching")
+          || message.contains("could not be verified by hostnameverifier")) { // pgjdbc's
         return "TLS: the server's certificate is not for this host name"
             + " (connect by a name or IP address the certificate lists)";
       }

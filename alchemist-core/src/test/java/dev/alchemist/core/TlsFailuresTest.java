@@ -32,6 +32,16 @@ class TlsFailuresTest {
   }
 
   @Test
+  void pgjdbcHostNameMismatch_isNamed() {
+    assertThat(
+            TlsFailures.reason(
+                new IOException(
+                    "The hostname localhost could not be verified by hostnameverifier"
+                        + " PgjdbcHostnameVerifier.")))
+        .contains("not for this host name");
+  }
+
+  @Test
   void refusedClientCertificate_isNamedFromTheAlert() {
     assertThat(TlsFailures.reason(new SSLException("Received fatal alert: certificate_required")))
         .contains("client certificate");
