@@ -52,6 +52,10 @@ class NatsTlsIT {
   private static PrivateServer mutual;
   private static PrivateServer withToken;
   private static PrivateServer withNKeys;
+  private static PrivateServer withJwts;
+  private static OperatorJwts jwts;
+  private static Path jwtUser;
+  private static Path foreignJwtUser;
   private static NKey userKey;
   private static NKey strangerKey;
   private static Path credentials;
@@ -76,12 +80,23 @@ class NatsTlsIT {
         "authorization { users = [ { nkey: \"" + new String(userKey.getPublicKey()) + "\" } ] }\n",
         StandardCharsets.UTF_8);
     withNKeys = PrivateServer.natsTls(server, false, "-c", config.toString());
+    jwts = new OperatorJwts();
+    Path operatorConfig = ca.directory().resolve("operator.conf");
+    Files.writeString(operatorConfig, jwts.serverConfig(), StandardCharsets.UTF_8);
+    withJwts = PrivateServer.natsTls(server, false, "-c", operatorConfig.toString());
+    jwtUser = jwts.userCredentials(ca.directory(), "jwt-user");
+    foreignJwtUser = new OperatorJwts().userCredentials(ca.directory(), "foreign-user");
     credentials = seedFile("user.nk", userKey);
     strangerCredentials = seedFile("stranger.nk", strangerKey);
     secrets = new ArrayList<>(List.of(PASSWORD, WRONG_PASSWORD, TOKEN, WRONG_TOKEN));
     secrets.add(new String(userKey.getSeed()));
     secrets.add(new String(strangerKey.getSeed()));
     secrets.addAll(client.keyMaterial());
+    secrets.addAll(List.of(jwts.seeds()));
+    for (Path creds : List.of(jwtUser, foreignJwtUser)) {
+      String text = Files.readString(creds, StandardCharsets.US_ASCII);
+      secrets.add(text.substring(text.indexOf("SU"), text.indexOf("SU") + 58)); // the user seed
+    }
   }
 
   /** An NKey seed file as nsc writes it: the seed on one line. */
@@ -93,7 +108,7 @@ class NatsTlsIT {
 
   @AfterAll
   static void stopServers() {
-    for (AutoCloseable c : List.of(mutual, withToken, withNKeys, ca, otherCa)) {
+    for (AutoCloseable c : List.of(mutual, withToken, withNKeys, withJwts, ca, otherCa)) {
       try {
         c.close();
       } catch (Exception e) {
@@ -198,6 +213,25 @@ class NatsTlsIT {
             "127.0.0.1",
             ca.trustingContext(),
             o -> o.authHandler(Nats.credentials(null, strangerCredentials.toString())));
+    assertThat(failure.getMessage()).contains("authentication failed");
+  }
+
+  @Test
+  void jwt_credentialsFileOfAUserOfTheAccountConnects_userOfAnotherOperatorFails() {
+    try (NatsEvents events =
+        connect(
+            withJwts,
+            "127.0.0.1",
+            ca.trustingContext(),
+            o -> o.authHandler(Nats.credentials(jwtUser.toString())))) {
+      roundTrip(events);
+    }
+    Throwable failure =
+        fail(
+            withJwts,
+            "127.0.0.1",
+            ca.trustingContext(),
+            o -> o.authHandler(Nats.credentials(foreignJwtUser.toString())));
     assertThat(failure.getMessage()).contains("authentication failed");
   }
 
