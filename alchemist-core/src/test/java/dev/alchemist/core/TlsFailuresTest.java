@@ -24,6 +24,14 @@ class TlsFailuresTest {
   }
 
   @Test
+  void untrustedIssuerOfOneClusterNode_isFoundAmongSuppressed() {
+    IOException topology = new IOException("Cannot retrieve cluster partitions");
+    topology.addSuppressed(new IOException("node 1 refused"));
+    topology.addSuppressed(new SSLHandshakeException("PKIX path building failed"));
+    assertThat(TlsFailures.reason(wrapped(topology))).contains("not issued by a trusted CA");
+  }
+
+  @Test
   void hostNameMismatch_isNamed() {
     SSLHandshakeException handshake =
         new SSLHandshakeException("No subject alternative DNS name matching localhost found.");

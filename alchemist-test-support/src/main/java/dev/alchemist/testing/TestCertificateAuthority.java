@@ -153,13 +153,18 @@ public final class TestCertificateAuthority implements AutoCloseable {
 
   /**
    * A server certificate for {@code names}, each an IP literal or a DNS name, put in its
-   * subjectAltName; the first is also its common name.
+   * subjectAltName; the first is also its common name. It is good for client authentication too.
    */
   public IssuedCertificate issueServer(String... names) {
     if (names.length == 0) {
       throw new IllegalArgumentException("a server certificate needs at least one name");
     }
-    return issue(names[0], List.of(names), KeyPurposeId.id_kp_serverAuth);
+    // clientAuth too: Redis cluster nodes present their server certificate to each other as
+    // clients on the cluster bus, which always checks it, as NATS routes do.
+    return issue(
+        names[0],
+        List.of(names),
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth});
   }
 
   /**
@@ -167,11 +172,11 @@ public final class TestCertificateAuthority implements AutoCloseable {
    * the user of that name).
    */
   public IssuedCertificate issueClient(String commonName) {
-    return issue(commonName, List.of(), KeyPurposeId.id_kp_clientAuth);
+    return issue(commonName, List.of(), new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth});
   }
 
   private synchronized IssuedCertificate issue(
-      String commonName, List<String> names, KeyPurposeId purpose) {
+      String commonName, List<String> names, KeyPurposeId[] purposes) {
     try {
       KeyPair pair = newKeyPair();
       X509v3CertificateBuilder builder =
@@ -183,7 +188,7 @@ public final class TestCertificateAuthority implements AutoCloseable {
               Extension.keyUsage,
               true,
               new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
           .addExtension(
               Extension.authorityKeyIdentifier,
               false,

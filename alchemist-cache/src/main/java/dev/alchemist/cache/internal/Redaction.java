@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,6 +60,11 @@ final class Redaction {
 
   /** Why a connection attempt failed, in words: refused, timed out, authentication, ... */
   static String reason(Throwable failure, Duration connectTimeout) {
+    // Lettuce attaches each cluster node's failure as a suppressed exception, not as the cause.
+    String tls = TlsFailures.reason(failure);
+    if (tls != null) {
+      return tls;
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
       if (t instanceof RedisCommandExecutionException && message.contains("HELLO")) {
@@ -78,9 +82,6 @@ final class Redaction {
       }
       if (t instanceof UnknownHostException) {
         return "unknown host";
-      }
-      if (t instanceof SSLException) {
-        return String.valueOf(TlsFailures.reason(t)); // not null: t is an SSLException
       }
       if (t.getClass().getSimpleName().contains("Timeout") || message.contains("TIMED OUT")) {
         return "no answer within the connect timeout of " + connectTimeout;
