@@ -26,9 +26,11 @@ public final class NatsTls {
 
   /**
    * Sets TLS on {@code options}: {@code context} with the host-name check of {@link
-   * #checkingHostName(SSLContext)}, and {@code hostnameResolveMode(Unresolved)}, because by default
-   * jnats resolves a server's host name and connects to each IP address as if it were the host, so
-   * a certificate would be checked against the IP address instead of the name in the URL.
+   * #checkingHostName(SSLContext)}, and {@code hostnameResolveMode(HappyEyeballs)}. By default
+   * jnats resolves a server's host name before connecting and hands the socket factory the IP
+   * address as the host, so the certificate would be checked against the address instead of the
+   * name in the URL; happy-eyeballs resolves while connecting and keeps the name. ({@code
+   * Unresolved} would keep it too, but jnats then connects to an unresolved address, which fails.)
    *
    * @return {@code options}, for chaining
    */

@@ -46,6 +46,12 @@ class NatsTlsIT {
   private static final String WRONG_TOKEN =
       "wrongtok-" + UUID.randomUUID().toString().substring(0, 8);
 
+  /**
+   * jnats waits for its connect timeout after a refused login or client certificate, so refusals
+   * get a short one; the handshake on loopback takes milliseconds.
+   */
+  private static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(1);
+
   private static TestCertificateAuthority ca;
   private static TestCertificateAuthority otherCa;
   private static IssuedCertificate client;
@@ -95,7 +101,9 @@ class NatsTlsIT {
     secrets.addAll(List.of(jwts.seeds()));
     for (Path creds : List.of(jwtUser, foreignJwtUser)) {
       String text = Files.readString(creds, StandardCharsets.US_ASCII);
-      secrets.add(text.substring(text.indexOf("SU"), text.indexOf("SU") + 58)); // the user seed
+      String seedHeader = "-----BEGIN USER NKEY SEED-----\n";
+      int seed = text.indexOf(seedHeader) + seedHeader.length();
+      secrets.add(text.substring(seed, text.indexOf('\n', seed))); // the user's seed
     }
   }
 
@@ -248,7 +256,8 @@ class NatsTlsIT {
 
   private Throwable fail(
       PrivateServer server, String host, SSLContext tls, UnaryOperator<Options.Builder> auth) {
-    Throwable failure = catchThrowable(() -> connect(server, host, tls, auth).close());
+    Throwable failure =
+        catchThrowable(() -> connect(server, host, tls, auth, REFUSAL_TIMEOUT).close());
     assertThat(failure).isInstanceOf(AlchemistException.class);
     assertThat(failure.getMessage()).contains("NATS at").contains(host + ":" + server.port());
     assertThat(CapturedOutput.everythingOf(failure)).doesNotContain(secrets);
@@ -257,10 +266,19 @@ class NatsTlsIT {
 
   private static NatsEvents connect(
       PrivateServer server, String host, SSLContext tls, UnaryOperator<Options.Builder> auth) {
+    return connect(server, host, tls, auth, Duration.ofSeconds(5));
+  }
+
+  private static NatsEvents connect(
+      PrivateServer server,
+      String host,
+      SSLContext tls,
+      UnaryOperator<Options.Builder> auth,
+      Duration timeout) {
     Options.Builder options =
         new Options.Builder()
             .server("nats://" + host + ":" + server.port())
-            .connectionTimeout(Duration.ofSeconds(3))
+            .connectionTimeout(timeout)
             .maxReconnects(0);
     NatsTls.configure(options, tls);
     return NatsEvents.builder()

@@ -72,7 +72,8 @@ class PostgresTlsIT {
 
   @Test
   void verifyFull_withTheCaAClientCertificateAndThePassword_storesAndReads() {
-    try (AlchemistDatabase db = builder(url("127.0.0.1", ca, client), PASSWORD).build()) {
+    try (AlchemistDatabase db =
+        builder(url("127.0.0.1", ca, client), PASSWORD, Duration.ofSeconds(5)).build()) {
       Dialog dialog = Dialog.open("u1", "over tls", NOW);
       db.dialogs().insert(dialog);
       assertThat(db.dialogs().find(dialog.id())).contains(dialog);
@@ -106,7 +107,9 @@ class PostgresTlsIT {
   }
 
   private Throwable fail(String url, String password) {
-    Throwable failure = catchThrowable(() -> builder(url, password).build().close());
+    // The pool retries a refused login until its connection timeout; refusals get a short one.
+    Throwable failure =
+        catchThrowable(() -> builder(url, password, Duration.ofSeconds(1)).build().close());
     assertThat(failure).isInstanceOf(DatabaseUnavailableException.class);
     assertThat(failure.getMessage()).startsWith("database unavailable at jdbc:postgresql://");
     assertThat(PostgresFailuresIT.everything(failure)).doesNotContain(secrets);
@@ -132,16 +135,13 @@ class PostgresTlsIT {
     return url;
   }
 
-  private static AlchemistDatabase.Builder builder(String url, String password) {
+  private static AlchemistDatabase.Builder builder(
+      String url, String password, Duration connectionTimeout) {
     return AlchemistDatabase.builder()
         .jdbcUrl(url)
         .user(USER)
         .password(password)
-        .pool(
-            PoolSettings.builder()
-                .maxConnections(2)
-                .connectionTimeout(Duration.ofSeconds(3))
-                .build())
+        .pool(PoolSettings.builder().maxConnections(2).connectionTimeout(connectionTimeout).build())
         .domainStatsRefreshInterval(Duration.ZERO)
         .meterRegistry(new SimpleMeterRegistry());
   }
