@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -54,7 +56,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <p>Keys are EC P-256 (fast to make; every server here accepts them). Certificates are valid from
  * an hour ago until a day from now. Every file (PEM certificates, unencrypted PKCS#8 keys in PEM
  * and DER, readable by the owner only) lives in one temporary directory that {@link #close()}
- * deletes. {@link #toString()} names the CA only, never key material.
+ * deletes; a JVM shutdown hook deletes the directories of authorities never closed. {@link
+ * #toString()} names the CA only, never key material.
  *
  * <p>Thread-safe: issuing is synchronized.
  */
@@ -64,6 +67,17 @@ public final class TestCertificateAuthority implements AutoCloseable {
   private static final Duration LIFETIME = Duration.ofDays(1);
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Not yet closed; a shutdown hook deletes their keys if a test never closes them. */
+  private static final Set<TestCertificateAuthority> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> List.copyOf(OPEN).forEach(TestCertificateAuthority::deleteQuietly),
+                "alchemist-test-ca-cleanup"));
+  }
 
   private final String name;
   private final Path directory;
@@ -102,7 +116,10 @@ public final class TestCertificateAuthority implements AutoCloseable {
    */
   public static TestCertificateAuthority create(String name) {
     try {
-      return new TestCertificateAuthority(name, Files.createTempDirectory("alchemist-tls-"));
+      TestCertificateAuthority ca =
+          new TestCertificateAuthority(name, Files.createTempDirectory("alchemist-tls-"));
+      OPEN.add(ca);
+      return ca;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a directory for the test CA " + name, e);
     } catch (GeneralSecurityException e) {
@@ -278,7 +295,16 @@ public final class TestCertificateAuthority implements AutoCloseable {
   /** Deletes the directory with every certificate and key. Calling it again does nothing. */
   @Override
   public void close() {
+    OPEN.remove(this);
     PrivateServer.deleteRecursively(directory);
+  }
+
+  private void deleteQuietly() {
+    try {
+      PrivateServer.deleteRecursively(directory);
+    } catch (RuntimeException e) {
+      // Best effort while the JVM exits; nothing is left to report to.
+    }
   }
 
   /** The CA's name only. */

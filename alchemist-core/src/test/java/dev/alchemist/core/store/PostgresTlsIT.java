@@ -73,7 +73,7 @@ class PostgresTlsIT {
   @Test
   void verifyFull_withTheCaAClientCertificateAndThePassword_storesAndReads() {
     try (AlchemistDatabase db =
-        builder(url("127.0.0.1", ca, client), PASSWORD, Duration.ofSeconds(5)).build()) {
+        builder(url("127.0.0.1", ca, client), PASSWORD, Duration.ofSeconds(20)).build()) {
       Dialog dialog = Dialog.open("u1", "over tls", NOW);
       db.dialogs().insert(dialog);
       assertThat(db.dialogs().find(dialog.id())).contains(dialog);
@@ -107,9 +107,10 @@ class PostgresTlsIT {
   }
 
   private Throwable fail(String url, String password) {
-    // The pool retries a refused login until its connection timeout; refusals get a short one.
+    // The pool retries a refused login until its connection timeout, so refusals get a shorter
+    // one than the login that must succeed on a loaded machine.
     Throwable failure =
-        catchThrowable(() -> builder(url, password, Duration.ofSeconds(1)).build().close());
+        catchThrowable(() -> builder(url, password, Duration.ofSeconds(3)).build().close());
     assertThat(failure).isInstanceOf(DatabaseUnavailableException.class);
     assertThat(failure.getMessage()).startsWith("database unavailable at jdbc:postgresql://");
     assertThat(PostgresFailuresIT.everything(failure)).doesNotContain(secrets);

@@ -26,10 +26,11 @@ final class ConnectFailures {
     if (tls == null && usesTls && reported.stream().anyMatch(e -> e instanceof TimeoutException)) {
       // A server that requires a client certificate (--tlsverify) and gets none, or one it does
       // not trust, ends a TLS 1.3 handshake after the client thinks it is done; jnats then waits
-      // for the handshake to complete until its connect timeout and reports only the timeout.
+      // until its connect timeout and reports only the timeout. A slow server looks the same, so
+      // the message names both.
       tls =
-          "TLS: the handshake did not complete within the connect timeout; a server that requires"
-              + " a client certificate ends it so when none is given or it does not trust it";
+          "the connection did not complete within the connect timeout (with TLS this is also how"
+              + " a server that requires a client certificate refuses a missing or untrusted one)";
     }
     return tls != null ? tls : redactor.redactText(String.valueOf(failure.getMessage()));
   }
