@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,11 +61,20 @@ public final class PrivatePostgres implements AutoCloseable {
   private final int port;
   private final String user;
   private final String password;
+  private final @Nullable IssuedCertificate tls;
+  private final boolean requireClientCertificate;
   private final ReentrantLock lock = new ReentrantLock();
   private boolean running;
   private boolean closed;
 
-  private PrivatePostgres(Path bin, Path directory, int port, String user, String password) {
+  private PrivatePostgres(
+      Path bin,
+      Path directory,
+      int port,
+      String user,
+      String password,
+      @Nullable IssuedCertificate tls,
+      boolean requireClientCertificate) {
     this.bin = bin;
     this.directory = directory;
     this.data = directory.resolve("data");
@@ -71,11 +82,13 @@ public final class PrivatePostgres implements AutoCloseable {
     this.port = port;
     this.user = user;
     this.password = password;
+    this.tls = tls;
+    this.requireClientCertificate = requireClientCertificate;
   }
 
   /** Starts a server that trusts local logins as {@code postgres}, with no password. */
   public static PrivatePostgres start() {
-    return launch(OS_USER, "");
+    return launch(OS_USER, "", null, false);
   }
 
   /**
@@ -86,10 +99,29 @@ public final class PrivatePostgres implements AutoCloseable {
     if (password.isEmpty()) {
       throw new IllegalArgumentException("password must not be empty");
     }
-    return launch(user, password);
+    return launch(user, password, null, false);
   }
 
-  /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}, without credentials. */
+  /**
+   * Starts a server that accepts TCP logins over TLS only ({@code ssl = on}, a {@code hostnossl ...
+   * reject} line), with {@code certificate} as its server certificate, and {@code password}
+   * (scram-sha-256) for {@code user}.
+   *
+   * @param requireClientCertificate whether a login must also present a client certificate issued
+   *     by the certificate's issuer whose common name is the user ({@code clientcert=verify-full})
+   */
+  public static PrivatePostgres withTls(
+      String user,
+      String password,
+      IssuedCertificate certificate,
+      boolean requireClientCertificate) {
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("password must not be empty");
+    }
+    return launch(user, password, certificate, requireClientCertificate);
+  }
+
+  /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}, without credentials or TLS settings. */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
   }
@@ -180,7 +212,11 @@ public final class PrivatePostgres implements AutoCloseable {
     }
   }
 
-  private static PrivatePostgres launch(String user, String password) {
+  private static PrivatePostgres launch(
+      String user,
+      String password,
+      @Nullable IssuedCertificate tls,
+      boolean requireClientCertificate) {
     Path bin = findBin();
     Path directory;
     try {
@@ -190,7 +226,14 @@ public final class PrivatePostgres implements AutoCloseable {
     }
     try {
       PrivatePostgres server =
-          new PrivatePostgres(bin, directory, PrivateServer.freePort(), user, password);
+          new PrivatePostgres(
+              bin,
+              directory,
+              PrivateServer.freePort(),
+              user,
+              password,
+              tls,
+              requireClientCertificate);
       server.init();
       OPEN.add(server);
       server.lock.lock();
@@ -233,6 +276,43 @@ public final class PrivatePostgres implements AutoCloseable {
       Files.deleteIfExists(directory.resolve("pwfile"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (tls != null) {
+      configureTls(tls);
+    }
+  }
+
+  /**
+   * Copies the certificate, key and CA into the data directory (PostgreSQL wants its key owned by
+   * itself and unreadable to others), turns ssl on and lets TCP logins in over TLS only.
+   */
+  private void configureTls(IssuedCertificate certificate) {
+    try {
+      Path cert = data.resolve("server.crt");
+      Path key = data.resolve("server.key");
+      Path ca = data.resolve("root.crt");
+      Files.copy(certificate.certificateFile(), cert);
+      Files.copy(certificate.privateKeyFile(), key);
+      Files.copy(certificate.issuer().certificateFile(), ca);
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      for (Path file : List.of(cert, key, ca)) {
+        giveToOsUser(file);
+      }
+      Files.writeString(
+          data.resolve("postgresql.conf"),
+          "\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"
+              + "ssl_ca_file = 'root.crt'\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND);
+      String hostssl =
+          "hostssl all all 127.0.0.1/32 scram-sha-256"
+              + (requireClientCertificate ? " clientcert=verify-full" : "");
+      Files.writeString(
+          data.resolve("pg_hba.conf"),
+          "local all all trust\nhostnossl all all all reject\n" + hostssl + "\n",
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot configure TLS for " + this, e);
     }
   }
 

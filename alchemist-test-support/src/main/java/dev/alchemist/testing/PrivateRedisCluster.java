@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis Cluster of one test's own: three masters without replicas on free loopback ports, joined
@@ -41,13 +43,16 @@ public final class PrivateRedisCluster implements AutoCloseable {
 
   private final Path directory;
   private final List<Integer> ports;
+  private final @Nullable IssuedCertificate tls;
   private final List<Process> processes = new ArrayList<>();
   private final Thread cleanup;
   private boolean closed;
 
-  private PrivateRedisCluster(Path directory, List<Integer> ports) {
+  private PrivateRedisCluster(
+      Path directory, List<Integer> ports, @Nullable IssuedCertificate tls) {
     this.directory = directory;
     this.ports = List.copyOf(ports);
+    this.tls = tls;
     this.cleanup = new Thread(this::killAll, "alchemist-private-cluster-cleanup");
   }
 
@@ -59,6 +64,19 @@ public final class PrivateRedisCluster implements AutoCloseable {
    *     cluster does not form within 30 s; the message includes the end of the logs
    */
   public static PrivateRedisCluster start() {
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, with nodes that speak TLS only, clients and cluster bus alike ({@code
+   * tls-cluster yes}), with {@code certificate} as every node's certificate and its issuer as the
+   * CA; {@link #uris()} are {@code rediss://}. Clients need no certificate of their own.
+   */
+  public static PrivateRedisCluster startTls(IssuedCertificate certificate) {
+    return start(certificate);
+  }
+
+  private static PrivateRedisCluster start(@Nullable IssuedCertificate tls) {
     Path directory;
     try {
       directory = Files.createTempDirectory("alchemist-redis-cluster-");
@@ -72,7 +90,7 @@ public final class PrivateRedisCluster implements AutoCloseable {
         ports.add(port);
       }
     }
-    PrivateRedisCluster cluster = new PrivateRedisCluster(directory, ports);
+    PrivateRedisCluster cluster = new PrivateRedisCluster(directory, ports, tls);
     Runtime.getRuntime().addShutdownHook(cluster.cleanup);
     try {
       cluster.launch();
@@ -83,11 +101,13 @@ public final class PrivateRedisCluster implements AutoCloseable {
     }
   }
 
-  /** The node URIs, {@code redis://127.0.0.1:<port>}, one per master. */
+  /**
+   * The node URIs, {@code redis://127.0.0.1:<port>} ({@code rediss://} with TLS), one per master.
+   */
   public List<String> uris() {
     List<String> uris = new ArrayList<>();
     for (int port : ports) {
-      uris.add("redis://" + HOST + ":" + port);
+      uris.add((tls == null ? "redis://" : "rediss://") + HOST + ":" + port);
     }
     return uris;
   }
@@ -102,13 +122,14 @@ public final class PrivateRedisCluster implements AutoCloseable {
       Path nodeDir = directory.resolve(Integer.toString(port));
       try {
         Files.createDirectories(nodeDir);
-        Process process =
-            new ProcessBuilder(
+        List<String> command =
+            new ArrayList<>(
+                List.of(
                     "redis-server",
                     "--bind",
                     HOST,
                     "--port",
-                    Integer.toString(port),
+                    tls == null ? Integer.toString(port) : "0",
                     "--cluster-enabled",
                     "yes",
                     "--cluster-config-file",
@@ -122,7 +143,25 @@ public final class PrivateRedisCluster implements AutoCloseable {
                     "--daemonize",
                     "no",
                     "--dir",
-                    nodeDir.toString())
+                    nodeDir.toString()));
+        if (tls != null) {
+          command.addAll(
+              List.of(
+                  "--tls-port",
+                  Integer.toString(port),
+                  "--tls-cluster",
+                  "yes",
+                  "--tls-cert-file",
+                  tls.certificateFile().toString(),
+                  "--tls-key-file",
+                  tls.privateKeyFile().toString(),
+                  "--tls-ca-cert-file",
+                  tls.issuer().certificateFile().toString(),
+                  "--tls-auth-clients",
+                  "no"));
+        }
+        Process process =
+            new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(Redirect.appendTo(nodeDir.resolve("server.log").toFile()))
                 .start();
@@ -136,15 +175,17 @@ public final class PrivateRedisCluster implements AutoCloseable {
     for (int port : ports) {
       awaitPing(port, deadline);
     }
-    List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    List<String> create = new ArrayList<>(redisCli());
+    create.addAll(List.of("--cluster", "create"));
     for (int port : ports) {
       create.add(HOST + ":" + port);
     }
     create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
     String output = run(create);
     for (int port : ports) {
-      while (!run(List.of("redis-cli", "-h", HOST, "-p", Integer.toString(port), "cluster", "info"))
-          .contains("cluster_state:ok")) {
+      List<String> info = new ArrayList<>(redisCli());
+      info.addAll(List.of("-h", HOST, "-p", Integer.toString(port), "cluster", "info"));
+      while (!run(info).contains("cluster_state:ok")) {
         if (System.nanoTime() - deadline > 0) {
           throw new IllegalStateException(
               "cluster did not reach cluster_state:ok within 30 s; redis-cli said:\n"
@@ -156,11 +197,19 @@ public final class PrivateRedisCluster implements AutoCloseable {
     }
   }
 
+  /** {@code redis-cli}, with the CA when the nodes speak TLS. */
+  private List<String> redisCli() {
+    return tls == null
+        ? List.of("redis-cli")
+        : List.of("redis-cli", "--tls", "--cacert", tls.issuer().certificateFile().toString());
+  }
+
   private void awaitPing(int port, long deadline) {
-    ServiceAddress address = new ServiceAddress("redis", HOST, port);
+    ServiceAddress address = new ServiceAddress(tls == null ? "redis" : "rediss", HOST, port);
+    @Nullable SSLContext probeTls = tls == null ? null : tls.issuer().trustingContext();
     while (true) {
       try {
-        Probes.redisPing(address, PROBE_TIMEOUT);
+        Probes.redisPing(address, PROBE_TIMEOUT, probeTls);
         return;
       } catch (IOException e) {
         if (System.nanoTime() - deadline > 0) {

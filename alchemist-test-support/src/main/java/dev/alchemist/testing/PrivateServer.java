@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,16 +85,19 @@ public final class PrivateServer implements AutoCloseable {
       this.scheme = scheme;
     }
 
-    List<String> command(Path binary, int port, Path directory) {
+    List<String> command(Path binary, int port, Path directory, boolean tls) {
       String p = Integer.toString(port);
       switch (this) {
         case REDIS:
+          // With TLS the plain port is off (0) and the TLS port is the server's only port.
           return List.of(
               binary.toString(),
               "--bind",
               HOST,
               "--port",
-              p,
+              tls ? "0" : p,
+              "--tls-port",
+              tls ? p : "0",
               "--save",
               "",
               "--appendonly",
@@ -116,12 +120,13 @@ public final class PrivateServer implements AutoCloseable {
       throw new AssertionError(this);
     }
 
-    void probe(ServiceAddress address) throws IOException {
+    void probe(ServiceAddress address, @Nullable SSLContext tls) throws IOException {
       switch (this) {
         case REDIS:
-          Probes.redisPing(address, PROBE_TIMEOUT);
+          Probes.redisPing(address, PROBE_TIMEOUT, tls);
           return;
         case NATS:
+          // A NATS server sends its INFO line in the clear even when it requires TLS.
           Probes.natsJetStream(address, PROBE_TIMEOUT);
           return;
       }
@@ -135,17 +140,26 @@ public final class PrivateServer implements AutoCloseable {
   private final Path directory;
   private final Path log;
   private final ServiceAddress address;
+  private final @Nullable SSLContext probeTls;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile @Nullable Process process;
   private volatile boolean closed;
 
-  private PrivateServer(Kind kind, List<String> extraArgs, Path binary, Path directory, int port) {
+  private PrivateServer(
+      Kind kind,
+      List<String> extraArgs,
+      @Nullable SSLContext probeTls,
+      Path binary,
+      Path directory,
+      int port) {
     this.kind = kind;
     this.extraArgs = List.copyOf(extraArgs);
+    this.probeTls = probeTls;
     this.binary = binary;
     this.directory = directory;
     this.log = directory.resolve("server.log");
-    this.address = new ServiceAddress(kind.scheme, HOST, port);
+    boolean redisTls = kind == Kind.REDIS && probeTls != null;
+    this.address = new ServiceAddress(redisTls ? "rediss" : kind.scheme, HOST, port);
   }
 
   /**
@@ -156,7 +170,38 @@ public final class PrivateServer implements AutoCloseable {
    *     message includes the end of its log
    */
   public static PrivateServer redis() {
-    return launch(Kind.REDIS, List.of());
+    return launch(Kind.REDIS, List.of(), null);
+  }
+
+  /**
+   * Starts a private {@code redis-server} that speaks TLS only, on a free loopback port, with
+   * {@code certificate} as its server certificate and the certificate's issuer as the CA it checks
+   * client certificates against; {@link #uri()} is {@code rediss://127.0.0.1:<port>}.
+   *
+   * @param requireClientCertificate whether a client must present a certificate of that CA ({@code
+   *     tls-auth-clients yes}) or may connect with none ({@code no})
+   * @throws IllegalStateException as {@link #redis()}
+   */
+  public static PrivateServer redisTls(
+      IssuedCertificate certificate, boolean requireClientCertificate, String... extraArgs) {
+    TestCertificateAuthority ca = certificate.issuer();
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--tls-cert-file",
+            certificate.certificateFile().toString(),
+            "--tls-key-file",
+            certificate.privateKeyFile().toString(),
+            "--tls-ca-cert-file",
+            ca.certificateFile().toString(),
+            "--tls-auth-clients",
+            requireClientCertificate ? "yes" : "no"));
+    args.addAll(List.of(extraArgs));
+    SSLContext probe =
+        requireClientCertificate
+            ? ca.issueClient("alchemist-probe").sslContext()
+            : ca.trustingContext();
+    return launch(Kind.REDIS, args, probe);
   }
 
   /**
@@ -167,7 +212,35 @@ public final class PrivateServer implements AutoCloseable {
    *     message includes the end of its log
    */
   public static PrivateServer nats() {
-    return launch(Kind.NATS, List.of());
+    return launch(Kind.NATS, List.of(), null);
+  }
+
+  /**
+   * Starts a private {@code nats-server} with JetStream that requires TLS ({@code --tls}), with
+   * {@code certificate} as its server certificate, and further arguments such as {@code --user u
+   * --pass p}, {@code --auth token} or {@code -c file.conf}.
+   *
+   * @param verifyClients whether every client must present a certificate issued by the
+   *     certificate's issuer ({@code --tlsverify}, mutual TLS)
+   * @throws IllegalStateException as {@link #nats()}
+   */
+  public static PrivateServer natsTls(
+      IssuedCertificate certificate, boolean verifyClients, String... extraArgs) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--tls",
+            "--tlscert",
+            certificate.certificateFile().toString(),
+            "--tlskey",
+            certificate.privateKeyFile().toString(),
+            "--tlscacert",
+            certificate.issuer().certificateFile().toString()));
+    if (verifyClients) {
+      args.add("--tlsverify");
+    }
+    args.addAll(List.of(extraArgs));
+    return launch(Kind.NATS, args, null);
   }
 
   /**
@@ -178,7 +251,7 @@ public final class PrivateServer implements AutoCloseable {
    * @throws IllegalStateException as {@link #nats()}
    */
   public static PrivateServer nats(String... extraArgs) {
-    return launch(Kind.NATS, List.of(extraArgs));
+    return launch(Kind.NATS, List.of(extraArgs), null);
   }
 
   /** Always {@code 127.0.0.1}. */
@@ -191,7 +264,10 @@ public final class PrivateServer implements AutoCloseable {
     return address.port();
   }
 
-  /** {@code redis://127.0.0.1:<port>} or {@code nats://127.0.0.1:<port>}. */
+  /**
+   * {@code redis://127.0.0.1:<port>} ({@code rediss://} for {@link #redisTls}) or {@code
+   * nats://127.0.0.1:<port>}.
+   */
   public String uri() {
     return address.uri();
   }
@@ -298,7 +374,8 @@ public final class PrivateServer implements AutoCloseable {
     return "PrivateServer[" + address + ", " + state + "]";
   }
 
-  private static PrivateServer launch(Kind kind, List<String> extraArgs) {
+  private static PrivateServer launch(
+      Kind kind, List<String> extraArgs, @Nullable SSLContext probeTls) {
     Path binary = findBinary(kind);
     Path directory;
     try {
@@ -310,7 +387,8 @@ public final class PrivateServer implements AutoCloseable {
       // Another process can take the free port before the server binds it; then take another.
       List<Integer> tried = new ArrayList<>();
       for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-        PrivateServer server = new PrivateServer(kind, extraArgs, binary, directory, freePort());
+        PrivateServer server =
+            new PrivateServer(kind, extraArgs, probeTls, binary, directory, freePort());
         tried.add(server.port());
         if (server.startFirstTime()) {
           return server;
@@ -364,7 +442,7 @@ public final class PrivateServer implements AutoCloseable {
     @Nullable IOException lastProbe = null;
     while (started.isAlive() && System.nanoTime() - deadlineNanos < 0) {
       try {
-        kind.probe(address);
+        kind.probe(address, probeTls);
         return true;
       } catch (IOException e) {
         lastProbe = e;
@@ -398,7 +476,8 @@ public final class PrivateServer implements AutoCloseable {
   }
 
   private List<String> command() {
-    List<String> command = new ArrayList<>(kind.command(binary, port(), directory));
+    List<String> command =
+        new ArrayList<>(kind.command(binary, port(), directory, probeTls != null));
     command.addAll(extraArgs);
     return command;
   }

@@ -12,6 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 
 /** Protocol-level checks that a server really answers, shared by the shared and private ones. */
 final class Probes {
@@ -23,11 +26,21 @@ final class Probes {
 
   /** Sends {@code PING} and expects {@code +PONG}. */
   static void redisPing(ServiceAddress address, Duration timeout) throws IOException {
-    try (Socket socket = connect(address, timeout)) {
+    redisPing(address, timeout, null);
+  }
+
+  /**
+   * As {@link #redisPing(ServiceAddress, Duration)}, over TLS with {@code tls} if not null; a
+   * {@code -NOAUTH} answer counts too, since a private server may require a password.
+   */
+  static void redisPing(ServiceAddress address, Duration timeout, @Nullable SSLContext tls)
+      throws IOException {
+    try (Socket socket = connect(address, timeout, tls)) {
       socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       String reply = readLine(socket.getInputStream());
-      if (!reply.equals("+PONG")) {
+      boolean answers = reply.equals("+PONG") || (tls != null && reply.startsWith("-NOAUTH"));
+      if (!answers) {
         throw new IOException("answered PING with '" + abbreviate(reply) + "' instead of +PONG");
       }
     }
@@ -60,12 +73,24 @@ final class Probes {
   }
 
   private static Socket connect(ServiceAddress address, Duration timeout) throws IOException {
+    return connect(address, timeout, null);
+  }
+
+  private static Socket connect(ServiceAddress address, Duration timeout, @Nullable SSLContext tls)
+      throws IOException {
     Socket socket = new Socket();
     try {
       int millis = Math.toIntExact(timeout.toMillis());
       socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
       socket.setSoTimeout(millis);
-      return socket;
+      if (tls == null) {
+        return socket;
+      }
+      SSLSocket secured =
+          (SSLSocket)
+              tls.getSocketFactory().createSocket(socket, address.host(), address.port(), true);
+      secured.startHandshake();
+      return secured;
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;

@@ -8,6 +8,7 @@ import dev.alchemist.ai.ChatOptions;
 import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.HttpModelSettings;
 import dev.alchemist.ai.TokenStream;
+import dev.alchemist.core.TlsFailures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -264,6 +265,18 @@ public final class HttpChatClient implements ChatModel {
     }
     String msg = redact(String.valueOf(c.getMessage()));
     String where = settings.provider() + " model " + model + " at " + endpoint;
+    String tls = TlsFailures.reason(c);
+    if (tls == null && "https".equals(endpoint.getScheme()) && closedBeforeAnswering(c)) {
+      // Under TLS 1.3 a server checks the client certificate after the client's handshake is done,
+      // so a refusal reaches the JDK client as a connection closed before any response byte.
+      tls =
+          "TLS: the server closed the connection before answering; a server that requires a"
+              + " client certificate does so when none is given or it does not trust it";
+    }
+    if (tls != null) {
+      // The JDK's TLS messages name its internals ("PKIX path building failed"); say what is wrong.
+      return new AiException(AiException.Reason.CONNECT, where + ": " + tls + " (" + msg + ")", c);
+    }
     if (c instanceof java.net.http.HttpConnectTimeoutException
         || c instanceof java.net.ConnectException) {
       return new AiException(
@@ -273,6 +286,12 @@ public final class HttpChatClient implements ChatModel {
         AiException.Reason.CONNECT,
         where + ": " + c.getClass().getSimpleName() + " (" + msg + ")",
         c);
+  }
+
+  private static boolean closedBeforeAnswering(Throwable t) {
+    return t instanceof java.io.EOFException
+        || (t instanceof IOException
+            && String.valueOf(t.getMessage()).contains("header parser received no bytes"));
   }
 
   static @Nullable Duration retryAfter(java.net.http.HttpHeaders headers, Instant now) {

@@ -1,5 +1,6 @@
 package dev.alchemist.cache.internal;
 
+import dev.alchemist.core.TlsFailures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +60,11 @@ final class Redaction {
 
   /** Why a connection attempt failed, in words: refused, timed out, authentication, ... */
   static String reason(Throwable failure, Duration connectTimeout) {
+    // Lettuce attaches each cluster node's failure as a suppressed exception, not as the cause.
+    String tls = TlsFailures.reason(failure);
+    if (tls != null) {
+      return tls;
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
       if (t instanceof RedisCommandExecutionException && message.contains("HELLO")) {
@@ -77,9 +82,6 @@ final class Redaction {
       }
       if (t instanceof UnknownHostException) {
         return "unknown host";
-      }
-      if (t instanceof SSLException) {
-        return "TLS handshake failed";
       }
       if (t.getClass().getSimpleName().contains("Timeout") || message.contains("TIMED OUT")) {
         return "no answer within the connect timeout of " + connectTimeout;

@@ -18,6 +18,7 @@ import dev.alchemist.nats.SubjectPattern;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -87,10 +88,12 @@ public final class NatsBus {
     @Nullable ConnectionListener theirs = base.getConnectionListener();
     Options.Builder builder =
         new Options.Builder(base).connectionListener(new ChainedListener(bus, theirs));
-    if (base.getErrorListener() != null
-        && base.getErrorListener().getClass() == ErrorListenerLoggerImpl.class) {
-      builder.errorListener(new RedactingErrorListener(bus.redactor)); // jnats' default logger
+    @Nullable ErrorListener listener = base.getErrorListener();
+    if (listener != null && listener.getClass() == ErrorListenerLoggerImpl.class) {
+      listener = new RedactingErrorListener(bus.redactor); // jnats' default logger
     }
+    RecordingErrorListener recorder = new RecordingErrorListener(listener);
+    builder.errorListener(recorder);
     Options options = builder.build();
     try {
       Connection connection = Nats.connect(options);
@@ -100,12 +103,18 @@ public final class NatsBus {
       bus.management = connection.jetStreamManagement();
     } catch (IOException e) {
       bus.shutdownThreads();
-      throw new AlchemistException(
-          "cannot connect to NATS at "
-              + bus.servers(options)
-              + ": "
-              + bus.redactor.redact(e.getMessage()),
-          bus.redactor.redact(e));
+      AlchemistException failure =
+          new AlchemistException(
+              "cannot connect to NATS at "
+                  + bus.servers(options)
+                  + ": "
+                  + ConnectFailures.reason(
+                      e, recorder.recent(), options.getSslContext() != null, bus.redactor),
+              bus.redactor.redact(e));
+      for (Exception reported : recorder.recent()) {
+        failure.addSuppressed(bus.redactor.redact(reported));
+      }
+      throw failure;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       bus.shutdownThreads();

@@ -1,5 +1,6 @@
 package dev.alchemist.core.store.internal;
 
+import dev.alchemist.core.TlsFailures;
 import dev.alchemist.core.store.ConstraintViolationException;
 import dev.alchemist.core.store.DatabaseException;
 import dev.alchemist.core.store.DatabaseUnavailableException;
@@ -104,7 +105,10 @@ final class SqlErrors {
     SQLException sql = find(failure, SQLException.class);
     String state = sql == null ? null : sql.getSQLState();
     Throwable root = sql != null ? sql : failure;
-    return new DatabaseUnavailableException(safeUrl, detail(root), state, Scrubbed.copy(failure));
+    // pgjdbc's TLS messages name JDK internals ("PKIX path building failed"); say what is wrong.
+    String tls = TlsFailures.reason(failure);
+    String detail = tls == null ? detail(root) : tls + " (" + detail(root) + ")";
+    return new DatabaseUnavailableException(safeUrl, detail, state, Scrubbed.copy(failure));
   }
 
   private static boolean isPoolTimeout(SQLTransientConnectionException e) {
