@@ -103,6 +103,10 @@ class DialogServiceDemoTest {
     assertThatThrownBy(() -> DialogOptions.parse("--prefix", "Bad-Name"))
         .hasMessage("--prefix must match [a-z][a-z0-9_]{0,40} but was 'Bad-Name'");
     assertThatThrownBy(() -> DialogOptions.parse("--users")).hasMessage("--users needs a value");
+    assertThatThrownBy(() -> DialogOptions.parse("--writer-lanes", "0"))
+        .hasMessage("--writer-lanes must be >= 1 but was 0");
+    assertThatThrownBy(() -> DialogOptions.parse("--writer-lanes", "5"))
+        .hasMessage("--writer-lanes must be <= 4 but was 5");
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param tokensPerAnswer simulated model: tokens per answer
  * @param tokensPerSecond simulated model: token rate
  * @param metricsPort port of the Prometheus endpoint on loopback; 0 picks a free one
+ * @param writerLanes batches the message writer commits at once (its {@code concurrency})
  * @param prefix when set: subject root, stream name, cache key prefix and database schema are
  *     derived from it, so runs against shared servers never collide
  * @param cleanup drop the stream, the cache keys and the schema at the end (needs {@code prefix})
@@ -54,6 +55,7 @@ public record DialogOptions(
     int tokensPerAnswer,
     double tokensPerSecond,
     int metricsPort,
+    int writerLanes,
     @Nullable String prefix,
     boolean cleanup,
     boolean progress) {
@@ -83,6 +85,7 @@ public record DialogOptions(
           "  --tokens N              simulated model: tokens per answer (60)",
           "  --tokens-per-second R   simulated model: token rate (50)",
           "  --metrics-port P        Prometheus endpoint port on loopback, 0 = any free (0)",
+          "  --writer-lanes N        message batches committed at once, 1 to 4 (4)",
           "  --prefix P              isolate the run: subject root, stream, cache keys, schema",
           "  --cleanup               with --prefix: drop stream, cache keys and schema at the end",
           "  --quiet                 no progress lines");
@@ -144,6 +147,7 @@ public record DialogOptions(
             intValue(v, "--tokens", 60, 1),
             doubleValue(v, "--tokens-per-second", 50),
             intValue(v, "--metrics-port", 0, 0),
+            intValue(v, "--writer-lanes", 4, 1),
             v.get("--prefix"),
             switches.contains("--cleanup"),
             !switches.contains("--quiet"));
@@ -153,6 +157,10 @@ public record DialogOptions(
     if (o.metricsPort > 65_535) {
       throw new IllegalArgumentException(
           "--metrics-port must be <= 65535 but was " + o.metricsPort);
+    }
+    if (o.writerLanes > 4) {
+      // The default pool has 2 x cores + 1 connections; keep some for reads and opens.
+      throw new IllegalArgumentException("--writer-lanes must be <= 4 but was " + o.writerLanes);
     }
     if (o.cleanup && o.prefix == null) {
       throw new IllegalArgumentException("--cleanup needs --prefix (it drops what the run made)");
@@ -228,6 +236,7 @@ public record DialogOptions(
           "--tokens",
           "--tokens-per-second",
           "--metrics-port",
+          "--writer-lanes",
           "--prefix");
 
   private static int intValue(Map<String, String> v, String flag, int def, int min) {

@@ -183,9 +183,10 @@ public final class DialogService implements AutoCloseable {
                   // A short delay: the user waits for the commit inside dialog.post.
                   .maxDelay(Duration.ofMillis(10))
                   .maxPending(100_000)
-                  // Four batches commit at once, each dialog's messages in one lane: a row
-                  // waits for a free lane, not for every commit ahead of it.
-                  .concurrency(1)
+                  // Several batches commit at once (--writer-lanes, default 4), each dialog's
+                  // messages in one lane: a row waits for a free lane, not for every commit
+                  // ahead of it.
+                  .concurrency(options.writerLanes())
                   .build());
       closeables.push(writer);
 
