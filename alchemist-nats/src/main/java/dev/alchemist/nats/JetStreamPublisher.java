@@ -39,7 +39,11 @@ public interface JetStreamPublisher extends AutoCloseable {
     return publish(subject, event, null);
   }
 
-  /** Acks outstanding now. */
+  /**
+   * Acks outstanding now: publishes accepted and not yet finished. A publish leaves the count just
+   * after its future completes, so a thread that has just seen the last future complete may still
+   * read 1 for an instant.
+   */
   int inFlight();
 
   /** The settings. */
