@@ -1,0 +1,40 @@
+package dev.alchemist.examples.dialogserver;
+
+import java.time.Duration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** One running server on a random port for a test class, with a small body limit. */
+final class ServerFixture implements AutoCloseable {
+  static final String TOKEN = "test-token";
+  static final int MAX_BODY = 2048;
+
+  final ConfigurableApplicationContext context;
+  final int port;
+  final WebTestClient http;
+
+  ServerFixture() {
+    context =
+        new SpringApplicationBuilder(DialogServerApplication.class, CancellationProbe.class)
+            .run(
+                "--server.port=0",
+                "--dialog-server.demo-token=" + TOKEN,
+                "--dialog-server.max-body-bytes=" + MAX_BODY);
+    port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
+    http =
+        WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(Duration.ofSeconds(30))
+            .build();
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
