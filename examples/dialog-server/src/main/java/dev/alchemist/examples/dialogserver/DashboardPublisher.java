@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns {@link ServerActivity} into dashboard frames: one JSON frame for topic {@code "all"} and
@@ -109,7 +110,7 @@ final class DashboardPublisher implements AutoCloseable {
     fanout.publish("all", frame("all", eventsPerSecond, eventsAtWindowStart, domains.toString()));
   }
 
-  private String frame(String domain, double rate, long events, String domains) {
+  private String frame(String domain, double rate, long events, @Nullable String domains) {
     StringBuilder json = new StringBuilder(256);
     json.append("{\"type\":\"stats\",\"domain\":\"").append(domain).append('"');
     json.append(String.format(Locale.ROOT, ",\"eventsPerSecond\":%.1f", rate));

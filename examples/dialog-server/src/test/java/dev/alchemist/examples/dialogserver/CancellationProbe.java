@@ -5,6 +5,7 @@ import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.SimulatedChatModel;
 import dev.alchemist.ai.StreamSummary;
 import dev.alchemist.ai.TokenStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -28,6 +29,8 @@ class CancellationProbe {
             .firstTokenLatency(Duration.ofMillis(10))
             .tokensPerSecond(20)
             .tokensPerAnswer(40)
+            // Its own registry: a second server in this JVM would register the same gauges.
+            .meterRegistry(new SimpleMeterRegistry())
             .build();
     return new ChatModel() {
       @Override

@@ -20,7 +20,9 @@ final class ServerFixture implements AutoCloseable {
             .run(
                 "--server.port=0",
                 "--dialog-server.demo-token=" + TOKEN,
-                "--dialog-server.max-body-bytes=" + MAX_BODY);
+                "--dialog-server.max-body-bytes=" + MAX_BODY,
+                // Two servers in one JVM: keep each on its own registry.
+                "--management.metrics.use-global-registry=false");
     port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
     http =
         WebTestClient.bindToServer()
