@@ -1,6 +1,8 @@
 package dev.alchemist.examples.dialogserver;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -14,15 +16,19 @@ final class ServerFixture implements AutoCloseable {
   final int port;
   final WebTestClient http;
 
-  ServerFixture() {
-    context =
-        new SpringApplicationBuilder(DialogServerApplication.class, CancellationProbe.class)
-            .run(
+  ServerFixture(String... extraArgs) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--server.port=0",
                 "--dialog-server.demo-token=" + TOKEN,
                 "--dialog-server.max-body-bytes=" + MAX_BODY,
-                // Two servers in one JVM: keep each on its own registry.
-                "--management.metrics.use-global-registry=false");
+                // Several servers in one JVM: keep each on its own registry.
+                "--management.metrics.use-global-registry=false"));
+    args.addAll(List.of(extraArgs));
+    context =
+        new SpringApplicationBuilder(DialogServerApplication.class, CancellationProbe.class)
+            .run(args.toArray(String[]::new));
     port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
     http =
         WebTestClient.bindToServer()
