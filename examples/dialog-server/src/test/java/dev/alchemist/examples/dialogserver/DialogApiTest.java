@@ -158,6 +158,33 @@ class DialogApiTest {
   }
 
   @Test
+  void createDialog_withEmptyBodyOrJsonNull_is400() {
+    http.post()
+        .uri("/api/dialogs")
+        .header(HttpHeaders.AUTHORIZATION, "Bearer " + ServerFixture.TOKEN)
+        .contentType(MediaType.APPLICATION_JSON)
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody(String.class)
+        .value(body -> assertThat(error(body)).isEqualTo("a JSON body is required"));
+    authorized("/api/dialogs", "null").expectStatus().isBadRequest();
+  }
+
+  @Test
+  void page_withANonNumericOrOutOfRangeLimit_is400() {
+    String id = createDialog("{}");
+    for (String limit : List.of("ten", "0", "501")) {
+      http.get()
+          .uri("/api/dialogs/" + id + "/messages?limit=" + limit)
+          .header(HttpHeaders.AUTHORIZATION, "Bearer " + ServerFixture.TOKEN)
+          .exchange()
+          .expectStatus()
+          .isBadRequest();
+    }
+  }
+
+  @Test
   void postMessage_withoutContent_is400() {
     String id = createDialog("{}");
     authorized("/api/dialogs/" + id + "/messages", "{}").expectStatus().isBadRequest();
