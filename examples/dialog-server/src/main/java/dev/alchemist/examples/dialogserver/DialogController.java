@@ -146,7 +146,10 @@ class DialogController {
                             return Mono.fromFuture(
                                     tracker.trackAsync("message.append", () -> messages.submit(m)))
                                 .onErrorMap(CompletionException.class, Throwable::getCause)
-                                .thenReturn(m);
+                                .thenReturn(m)
+                                // The commit completes on the writer's thread: the cache
+                                // invalidation and the publish that follow must not hold it.
+                                .publishOn(Schedulers.boundedElastic());
                           }));
             })
         .map(
