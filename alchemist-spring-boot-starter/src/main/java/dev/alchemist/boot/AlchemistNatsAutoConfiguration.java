@@ -139,8 +139,14 @@ public class AlchemistNatsAutoConfiguration {
     }
   }
 
-  /** The embedded default when no NATS servers are configured. */
+  /**
+   * The embedded default when no NATS servers are configured. Conditional on the servers being
+   * absent, not only on a missing {@code EventBus} bean: the order in which nested configurations
+   * are read is not guaranteed, so the missing-bean check could run before {@link Connected}'s
+   * {@code NatsEvents} was registered and leave two buses.
+   */
   @Configuration(proxyBeanMethods = false)
+  @Conditional(NoServersConfigured.class)
   static class InProcess {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(EventBus.class)
@@ -246,13 +252,27 @@ public class AlchemistNatsAutoConfiguration {
     @Override
     public ConditionOutcome getMatchOutcome(
         ConditionContext context, AnnotatedTypeMetadata metadata) {
-      List<String> servers =
-          Binder.get(context.getEnvironment())
-              .bind(PREFIX + "servers", Bindable.listOf(String.class))
-              .orElse(List.of());
-      return servers.isEmpty()
-          ? ConditionOutcome.noMatch("alchemist.nats.servers is not set")
-          : ConditionOutcome.match("alchemist.nats.servers is set");
+      return serversSet(context)
+          ? ConditionOutcome.match("alchemist.nats.servers is set")
+          : ConditionOutcome.noMatch("alchemist.nats.servers is not set");
     }
+  }
+
+  /** {@code alchemist.nats.servers} is not set: the in-process bus is the embedded default. */
+  static final class NoServersConfigured extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(
+        ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return serversSet(context)
+          ? ConditionOutcome.noMatch("alchemist.nats.servers is set")
+          : ConditionOutcome.match("alchemist.nats.servers is not set");
+    }
+  }
+
+  private static boolean serversSet(ConditionContext context) {
+    return !Binder.get(context.getEnvironment())
+        .bind(PREFIX + "servers", Bindable.listOf(String.class))
+        .orElse(List.of())
+        .isEmpty();
   }
 }

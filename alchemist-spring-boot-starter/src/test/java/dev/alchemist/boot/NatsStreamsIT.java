@@ -51,6 +51,18 @@ class NatsStreamsIT {
   }
 
   @Test
+  void eventBus_withServersSet_isTheNatsEventsAlone_notAlsoAnInProcessBus() {
+    runner("memory")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(dev.alchemist.nats.EventBus.class);
+              assertThat(context.getBean(dev.alchemist.nats.EventBus.class))
+                  .isSameAs(context.getBean(NatsEvents.class));
+            });
+  }
+
+  @Test
   void streams_missing_areCreatedAndThenLeftAlone() {
     runner("memory")
         .run(

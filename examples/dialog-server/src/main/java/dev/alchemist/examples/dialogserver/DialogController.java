@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -59,7 +58,7 @@ class DialogController {
       AlchemistDatabase db,
       BatchingWriter<Message> messages,
       CacheManager caches,
-      ObjectProvider<EventBus> events,
+      EventBus events,
       TokenAuthenticator tokens,
       JsonBodies bodies,
       RequestTracker tracker,
@@ -67,7 +66,7 @@ class DialogController {
     this.db = db;
     this.messages = messages;
     this.histories = caches.cache(CachePolicy.DIALOG_HISTORY, UUID.class, DialogHistory.class);
-    this.events = EventBuses.pick(events);
+    this.events = events;
     this.tokens = tokens;
     this.bodies = bodies;
     this.tracker = tracker;

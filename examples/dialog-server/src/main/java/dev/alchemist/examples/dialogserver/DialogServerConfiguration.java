@@ -15,7 +15,6 @@ import dev.alchemist.nats.SubjectPattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -66,13 +65,12 @@ class DialogServerConfiguration {
   /** Counts every event on the bus (ours and other services'), by domain, for events/s. */
   @Bean(destroyMethod = "close")
   EventSubscription eventCounter(
-      ObjectProvider<EventBus> events,
+      EventBus events,
       ServerActivity activity,
       @Value("${alchemist.nats.subject-root:cim}") String root) {
-    return EventBuses.pick(events)
-        .subscribe(
-            SubjectPattern.parse(root + ".>"),
-            received -> activity.eventSeen(received.event().domain()));
+    return events.subscribe(
+        SubjectPattern.parse(root + ".>"),
+        received -> activity.eventSeen(received.event().domain()));
   }
 
   @Bean(destroyMethod = "close")
