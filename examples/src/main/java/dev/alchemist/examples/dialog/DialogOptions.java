@@ -85,7 +85,7 @@ public record DialogOptions(
           "  --tokens N              simulated model: tokens per answer (60)",
           "  --tokens-per-second R   simulated model: token rate (50)",
           "  --metrics-port P        Prometheus endpoint port on loopback, 0 = any free (0)",
-          "  --writer-lanes N        message batches committed at once, 1 to 4 (4)",
+          "  --writer-lanes N        message batches committed at once, 1 to 4 (1)",
           "  --prefix P              isolate the run: subject root, stream, cache keys, schema",
           "  --cleanup               with --prefix: drop stream, cache keys and schema at the end",
           "  --quiet                 no progress lines");
@@ -147,7 +147,7 @@ public record DialogOptions(
             intValue(v, "--tokens", 60, 1),
             doubleValue(v, "--tokens-per-second", 50),
             intValue(v, "--metrics-port", 0, 0),
-            intValue(v, "--writer-lanes", 4, 1),
+            intValue(v, "--writer-lanes", 1, 1),
             v.get("--prefix"),
             switches.contains("--cleanup"),
             !switches.contains("--quiet"));

@@ -183,9 +183,9 @@ public final class DialogService implements AutoCloseable {
                   // A short delay: the user waits for the commit inside dialog.post.
                   .maxDelay(Duration.ofMillis(10))
                   .maxPending(100_000)
-                  // Several batches commit at once (--writer-lanes, default 4), each dialog's
-                  // messages in one lane: a row waits for a free lane, not for every commit
-                  // ahead of it.
+                  // --writer-lanes (default 1) batches commit at once, each dialog's messages in
+                  // one lane. On two cores shared with the servers, one lane's larger batches
+                  // won on a quiet machine; four won while other builds ran (docs/store.md).
                   .concurrency(options.writerLanes())
                   .build());
       closeables.push(writer);
