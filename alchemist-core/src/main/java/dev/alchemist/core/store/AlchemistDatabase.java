@@ -1,6 +1,7 @@
 package dev.alchemist.core.store;
 
 import dev.alchemist.core.Checks;
+import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
 import dev.alchemist.core.store.internal.DefaultAlchemistDatabase;
@@ -64,6 +65,14 @@ public interface AlchemistDatabase extends AutoCloseable {
 
   /** A new writer that stores events in batches; see {@link #messageWriter}. */
   BatchingWriter<DomainEvent> eventWriter(BatchSettings settings);
+
+  /**
+   * A new writer that inserts dialogs in batches, so that a burst of new dialogs costs a few
+   * transactions instead of one each; see {@link #messageWriter}. Metrics carry the tag {@code
+   * writer=dialogs}. Submit a dialog's messages only once its future has completed: they refer to
+   * its row.
+   */
+  BatchingWriter<Dialog> dialogWriter(BatchSettings settings);
 
   /** The pool now, or empty for a host's DataSource that is not a HikariCP pool. */
   Optional<PoolState> poolState();

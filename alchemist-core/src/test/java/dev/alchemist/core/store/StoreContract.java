@@ -504,6 +504,28 @@ abstract class StoreContract {
   }
 
   @Test
+  void dialogWriter_insertsABurstInBatches_andEachFutureMeansItsRowIsThere() {
+    List<Dialog> opened = new ArrayList<>();
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    try (BatchingWriter<Dialog> writer =
+        db.dialogWriter(
+            BatchSettings.builder().maxBatchSize(50).maxDelay(Duration.ofMillis(5)).build())) {
+      for (int i = 0; i < 120; i++) {
+        Dialog d = new Dialog(UUID.randomUUID(), "burst-user", "chat " + i, BASE, BASE);
+        opened.add(d);
+        futures.add(writer.submit(d));
+      }
+      for (int i = 0; i < opened.size(); i++) {
+        futures.get(i).join();
+        assertThat(db.dialogs().find(opened.get(i).id())).isPresent();
+      }
+    }
+    // A message for a dialog whose future completed refers to a row that exists.
+    db.messages().append(message(opened.get(119), 0));
+    assertThat(db.messages().count(opened.get(119).id())).isEqualTo(1);
+  }
+
+  @Test
   void writer_concurrency4_writesEveryRowOfEveryDialog() {
     List<Dialog> dialogs = new ArrayList<>();
     for (int i = 0; i < 12; i++) {

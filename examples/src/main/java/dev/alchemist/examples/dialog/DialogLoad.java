@@ -112,7 +112,8 @@ public final class DialogLoad {
         long delay = ThreadLocalRandom.current().nextLong(o.rampUp().toMillis() + 1);
         Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, workers);
         users.add(
-            CompletableFuture.supplyAsync(() -> service.open(userId), later)
+            CompletableFuture.runAsync(() -> {}, later)
+                .thenCompose(v -> service.open(userId))
                 .thenCompose(
                     d -> {
                       dialogs.add(d);

@@ -108,6 +108,7 @@ public final class DialogService implements AutoCloseable {
   private final RequestTracker tracker;
   private final AlchemistDatabase db;
   private final BatchingWriter<Message> writer;
+  private final BatchingWriter<Dialog> dialogWriter;
   private final CacheManager caches;
   private final Cache<UUID, DialogHistory> histories;
   private final EventBus bus;
@@ -189,6 +190,12 @@ public final class DialogService implements AutoCloseable {
                   .concurrency(options.writerLanes())
                   .build());
       closeables.push(writer);
+      // New dialogs in batches too: a thousand users arriving at once cost a few transactions,
+      // not a thousand, and no worker waits for them.
+      dialogWriter =
+          db.dialogWriter(
+              BatchSettings.builder().maxBatchSize(500).maxDelay(Duration.ofMillis(10)).build());
+      closeables.push(dialogWriter);
 
       CacheManager.Builder cb =
           CacheManager.builder().meterRegistry(registry).keyPrefix(options.cacheKeyPrefix());
@@ -242,23 +249,31 @@ public final class DialogService implements AutoCloseable {
     return new DialogService(options);
   }
 
-  /** Opens a dialog for {@code userId}: one insert, one event. Blocking; call it on a worker. */
-  public Dialog open(String userId) {
-    return tracker.track(
+  /**
+   * Opens a dialog for {@code userId}: its row through the dialog writer (batched), its empty
+   * history through the cache, one event. Blocks no thread; the future completes once the row is
+   * committed, so the dialog's messages may follow.
+   */
+  public CompletableFuture<Dialog> open(String userId) {
+    Dialog dialog = Dialog.open(userId, "Chat of " + userId, Instant.now());
+    return tracker.trackAsync(
         "dialog.open",
-        () -> {
-          Dialog dialog = Dialog.open(userId, "Chat of " + userId, Instant.now());
-          db.dialogs().insert(dialog);
-          dialogsOpened.increment();
-          // Write-through: a new dialog's history is known to be empty, so its first turn finds
-          // it in the cache instead of querying the store for nothing.
-          histories.put(dialog.id(), DialogHistory.empty(dialog.id()));
-          publish(event(dialog, "dialog", "opened", "{}"));
-          return dialog;
-        });
+        () ->
+            dialogWriter
+                .submit(dialog)
+                .thenComposeAsync(
+                    v -> {
+                      dialogsOpened.increment();
+                      publishLater(event(dialog, "dialog", "opened", "{}"));
+                      // Write-through: a new dialog's history is known to be empty, so its first
+                      // turn finds it in the cache instead of querying the store for nothing.
+                      return histories.putAsync(dialog.id(), DialogHistory.empty(dialog.id()));
+                    },
+                    steps)
+                .thenApply(v -> dialog));
   }
 
-  /** The worker pool for blocking steps; the load driver runs {@link #open} on it. */
+  /** The worker pool for blocking steps; the load driver schedules its users on it. */
   public ExecutorService workers() {
     return workers;
   }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
 import dev.alchemist.core.store.AlchemistDatabase;
@@ -401,6 +402,11 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
             batch,
             events::insertAll,
             e -> e.sessionId() != null ? e.sessionId().hashCode() : e.id().hashCode()));
+  }
+
+  @Override
+  public BatchingWriter<Dialog> dialogWriter(BatchSettings batch) {
+    return register(writer("dialogs", batch, dialogs::insertAll, d -> d.id().hashCode()));
   }
 
   private <T> BatchingWriter<T> writer(
