@@ -6,23 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.alchemist.core.AlchemistException;
 import dev.alchemist.core.DomainEvent;
+import dev.alchemist.testing.CapturedOutput;
 import dev.alchemist.testing.PrivateServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Options;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,48 +41,18 @@ class NatsSecretsIT {
       "wrongtok-" + UUID.randomUUID().toString().substring(0, 8);
   private static final List<String> SECRETS = List.of(PASSWORD, WRONG_PASSWORD, TOKEN, WRONG_TOKEN);
 
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private final List<String> julRecords = new CopyOnWriteArrayList<>();
-  private final Handler julHandler =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          StringWriter text = new StringWriter();
-          text.append(String.valueOf(record.getMessage()));
-          if (record.getParameters() != null) {
-            for (Object p : record.getParameters()) {
-              text.append(' ').append(String.valueOf(p));
-            }
-          }
-          if (record.getThrown() != null) {
-            record.getThrown().printStackTrace(new PrintWriter(text));
-          }
-          julRecords.add(text.toString());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-  private PrintStream originalOut;
-  private PrintStream originalErr;
+  private @Nullable CapturedOutput captured;
 
   @BeforeEach
   void capture() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(new Tee(originalOut, captured), true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(new Tee(originalErr, captured), true, StandardCharsets.UTF_8));
-    Logger.getLogger("").addHandler(julHandler);
+    captured = CapturedOutput.start();
   }
 
   @AfterEach
   void restore() {
-    Logger.getLogger("").removeHandler(julHandler);
-    System.setOut(originalOut);
-    System.setErr(originalErr);
+    if (captured != null) {
+      captured.close();
+    }
   }
 
   @Test
@@ -233,31 +199,6 @@ class NatsSecretsIT {
   }
 
   private void assertNoSecretLogged() {
-    String logged = captured.toString(StandardCharsets.UTF_8);
-    assertThat(logged).as("stdout and stderr").doesNotContain(SECRETS);
-    assertThat(String.join("\n", julRecords)).as("java.util.logging").doesNotContain(SECRETS);
-  }
-
-  /** Writes to the original stream and to the capture. */
-  private static final class Tee extends java.io.OutputStream {
-    private final PrintStream original;
-    private final ByteArrayOutputStream copy;
-
-    Tee(PrintStream original, ByteArrayOutputStream copy) {
-      this.original = original;
-      this.copy = copy;
-    }
-
-    @Override
-    public synchronized void write(int b) {
-      original.write(b);
-      copy.write(b);
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) {
-      original.write(b, off, len);
-      copy.write(b, off, len);
-    }
+    assertThat(captured.text()).as("stdout, stderr and java.util.logging").doesNotContain(SECRETS);
   }
 }
