@@ -6,6 +6,7 @@ import dev.alchemist.core.flow.DebounceStats;
 import dev.alchemist.core.flow.DebouncedUpdater;
 import dev.alchemist.core.flow.KeyedDebouncer;
 import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.internal.SharedScheduler;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +68,7 @@ public final class DebounceEngine<K, T> {
     this.intervalNanos = settings.interval().toNanos();
     this.idleTimeoutNanos = keyed ? settings.idleTimeout().toNanos() : 0;
     ScheduledExecutorService s = settings.scheduler();
-    this.scheduler = s != null ? s : SharedTimer.get();
+    this.scheduler = s != null ? s : SharedScheduler.get();
     this.executor = settings.executor();
     this.ticker = settings.ticker();
     this.listener = settings.listener();

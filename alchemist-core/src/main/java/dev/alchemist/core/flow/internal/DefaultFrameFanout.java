@@ -6,6 +6,7 @@ import dev.alchemist.core.flow.FanoutSettings;
 import dev.alchemist.core.flow.FanoutStats;
 import dev.alchemist.core.flow.FrameFanout;
 import dev.alchemist.core.flow.FrameSink;
+import dev.alchemist.core.internal.SharedScheduler;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +61,7 @@ public final class DefaultFrameFanout<F> implements FrameFanout<F> {
 
   public DefaultFrameFanout(FanoutSettings settings) {
     this.settings = settings;
-    this.scheduler = settings.scheduler() != null ? settings.scheduler() : SharedTimer.get();
+    this.scheduler = settings.scheduler() != null ? settings.scheduler() : SharedScheduler.get();
     this.intervalNanos = settings.interval().toNanos();
     // A quarter of the timeout: a stalled reader is dropped within 1.25 stall timeouts.
     long period = Math.max(1, settings.stallTimeout().toNanos() / 4);
