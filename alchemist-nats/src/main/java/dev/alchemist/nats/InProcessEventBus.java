@@ -1,9 +1,7 @@
 package dev.alchemist.nats;
 
-import dev.alchemist.core.Checks;
 import dev.alchemist.nats.internal.InProcessBus;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -59,63 +57,21 @@ public final class InProcessEventBus {
       MeterRegistry meterRegistry,
       EventBusListener listener) {
     public Settings {
-      Checks.notNull("subjects", subjects);
-      Checks.inRange("maxPendingPerSubscription", maxPendingPerSubscription, 1, Integer.MAX_VALUE);
-      Checks.positive("closeTimeout", closeTimeout);
-      Checks.notNull("meterRegistry", meterRegistry);
-      Checks.notNull("listener", listener);
+      BusBuilder.checkShared(
+          subjects, maxPendingPerSubscription, closeTimeout, meterRegistry, listener);
     }
   }
 
-  /** Collects the settings; every setter validates its argument. */
-  public static final class Builder {
-    private SubjectSpace subjects = SubjectSpace.defaultSpace();
-    private @Nullable Executor executor;
-    private int maxPendingPerSubscription = 65_536;
-    private Duration closeTimeout = Duration.ofSeconds(10);
-    private MeterRegistry meterRegistry = Metrics.globalRegistry;
-    private EventBusListener listener = EventBusListener.none();
-
+  /**
+   * Collects the settings; every setter validates its argument. The shared settings and their
+   * defaults (close timeout 30 s, 65,536 pending per subscription) are those of {@link
+   * NatsEvents.Builder}.
+   */
+  public static final class Builder extends BusBuilder<Builder> {
     private Builder() {}
 
-    /** The subject space; default root {@code cim}. */
-    public Builder subjects(SubjectSpace subjects) {
-      this.subjects = Checks.notNull("subjects", subjects);
-      return this;
-    }
-
-    /** Runs the handlers; default a bus-owned pool of daemon threads (one per core, at least 2). */
-    public Builder executor(Executor executor) {
-      this.executor = Checks.notNull("executor", executor);
-      return this;
-    }
-
-    /** Most events waiting for one subscription; default 65,536. */
-    public Builder maxPendingPerSubscription(int max) {
-      this.maxPendingPerSubscription =
-          (int) Checks.inRange("maxPendingPerSubscription", max, 1, Integer.MAX_VALUE);
-      return this;
-    }
-
-    /** How long {@code close()} waits for queued events; default 10 s. */
-    public Builder closeTimeout(Duration timeout) {
-      this.closeTimeout = Checks.positive("closeTimeout", timeout);
-      return this;
-    }
-
-    /**
-     * Where the metrics go; default {@link Metrics#globalRegistry}. The bus's counters (tag {@code
-     * bus=in-process}) add up across live buses on one registry and are removed when the last of
-     * them closes.
-     */
-    public Builder meterRegistry(MeterRegistry registry) {
-      this.meterRegistry = Checks.notNull("meterRegistry", registry);
-      return this;
-    }
-
-    /** Hears about background failures; default none. */
-    public Builder listener(EventBusListener listener) {
-      this.listener = Checks.notNull("listener", listener);
+    @Override
+    Builder self() {
       return this;
     }
 

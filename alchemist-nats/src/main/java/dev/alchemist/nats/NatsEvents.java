@@ -7,7 +7,6 @@ import dev.alchemist.core.codec.CodecRegistry;
 import dev.alchemist.core.codec.KryoCodecs;
 import dev.alchemist.nats.internal.NatsBus;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.nats.client.Connection;
 import io.nats.client.Options;
 import java.time.Duration;
@@ -153,15 +152,12 @@ public final class NatsEvents implements EventBus {
       EventBusListener listener) {
     public Settings {
       Checks.notNull("options", options);
-      Checks.notNull("subjects", subjects);
       Checks.notNull("codecs", codecs);
       if (!codecs.isRegistered(DomainEvent.class)) {
         throw new IllegalArgumentException("codecs must register DomainEvent");
       }
-      Checks.inRange("maxPendingPerSubscription", maxPendingPerSubscription, 1, Integer.MAX_VALUE);
-      Checks.positive("closeTimeout", closeTimeout);
-      Checks.notNull("meterRegistry", meterRegistry);
-      Checks.notNull("listener", listener);
+      BusBuilder.checkShared(
+          subjects, maxPendingPerSubscription, closeTimeout, meterRegistry, listener);
     }
 
     /** Without the connection options, which may hold credentials. */
@@ -177,20 +173,31 @@ public final class NatsEvents implements EventBus {
     }
   }
 
-  /** Collects the settings; every setter validates its argument. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Collects the settings; every setter validates its argument. Not thread-safe. The settings both
+   * buses share and their defaults (close timeout 30 s, 65,536 pending per subscription) are those
+   * of {@link InProcessEventBus.Builder}.
+   *
+   * <p>The {@link #meterRegistry meter registry} receives the bus's, publishers' and consumers'
+   * metrics. Each component removes its meters when it closes (the bus's when {@link
+   * NatsEvents#close()} returns), so a re-created publisher or consumer reports its own numbers.
+   * Counters and timers with equal tags add up across live instances; a gauge reads one instance,
+   * so a second live consumer of the same durable on the same stream and registry is refused with
+   * {@link IllegalStateException}, and a second live publisher on a stream takes {@code default-2}
+   * under the default name or is refused under a chosen one.
+   */
+  public static final class Builder extends BusBuilder<Builder> {
     private @Nullable String url;
     private @Nullable Options options;
-    private SubjectSpace subjects = SubjectSpace.defaultSpace();
     private @Nullable CodecRegistry codecs;
-    private @Nullable Executor executor;
     private @Nullable ScheduledExecutorService scheduler;
-    private int maxPendingPerSubscription = 65_536;
-    private Duration closeTimeout = Duration.ofSeconds(30);
-    private MeterRegistry meterRegistry = Metrics.globalRegistry;
-    private EventBusListener listener = EventBusListener.none();
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /**
      * The server URL(s), comma-separated. With a URL the connection reconnects forever every 250 ms
@@ -209,60 +216,15 @@ public final class NatsEvents implements EventBus {
       return this;
     }
 
-    /** Default root {@code cim}. */
-    public Builder subjects(SubjectSpace subjects) {
-      this.subjects = Checks.notNull("subjects", subjects);
-      return this;
-    }
-
     /** Default {@code KryoCodecs.builder().build()} (the model types). */
     public Builder codecs(CodecRegistry codecs) {
       this.codecs = Checks.notNull("codecs", codecs);
       return this;
     }
 
-    /** Runs handlers and completes futures; default a pool of its own (one thread per core). */
-    public Builder executor(Executor executor) {
-      this.executor = Checks.notNull("executor", executor);
-      return this;
-    }
-
     /** Retries, sweeps and lag reads; default a one-thread scheduler of its own. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Checks.notNull("scheduler", scheduler);
-      return this;
-    }
-
-    /** Default 65,536. */
-    public Builder maxPendingPerSubscription(int max) {
-      this.maxPendingPerSubscription =
-          (int) Checks.inRange("maxPendingPerSubscription", max, 1, Integer.MAX_VALUE);
-      return this;
-    }
-
-    /** Default 30 s. */
-    public Builder closeTimeout(Duration timeout) {
-      this.closeTimeout = Checks.positive("closeTimeout", timeout);
-      return this;
-    }
-
-    /**
-     * Where the bus's, publishers' and consumers' metrics go; default {@link
-     * Metrics#globalRegistry}. Each component removes its meters when it closes (the bus's when
-     * {@link NatsEvents#close()} returns), so a re-created publisher or consumer reports its own
-     * numbers. Counters and timers with equal tags add up across live instances; a gauge reads one
-     * instance, so a second live consumer of the same durable on the same stream and registry is
-     * refused with {@link IllegalStateException}, and a second live publisher on a stream takes
-     * {@code default-2} under the default name or is refused under a chosen one.
-     */
-    public Builder meterRegistry(MeterRegistry registry) {
-      this.meterRegistry = Checks.notNull("meterRegistry", registry);
-      return this;
-    }
-
-    /** Default none. */
-    public Builder listener(EventBusListener listener) {
-      this.listener = Checks.notNull("listener", listener);
       return this;
     }
 

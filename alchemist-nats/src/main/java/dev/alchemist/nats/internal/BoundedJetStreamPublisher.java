@@ -5,6 +5,7 @@ import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.flow.Ticker;
 import dev.alchemist.core.internal.OwnedMeters;
+import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.OverflowPolicy;
@@ -80,7 +81,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private final Reporter reporter;
   private final Runnable onClosed;
   private final Semaphore permits;
-  private final SerialQueue completions;
+  private final SerialExecutor completions;
   private final AtomicReferenceArray<@Nullable Pending> slots;
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final Ticker ticker;
@@ -122,7 +123,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.reporter = reporter;
     this.onClosed = onClosed;
     this.permits = new Semaphore(settings.maxInFlight());
-    this.completions = new SerialQueue(executor);
+    this.completions = new SerialExecutor(executor);
     this.ackTimeoutNanos = settings.ackTimeout().toNanos();
     this.maxRetryNanos = settings.maxRetryTime().toNanos();
     String stream = settings.expectedStream() == null ? "any" : settings.expectedStream();

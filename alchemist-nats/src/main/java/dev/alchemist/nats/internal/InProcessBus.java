@@ -2,6 +2,7 @@ package dev.alchemist.nats.internal;
 
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.internal.DaemonThreads;
 import dev.alchemist.nats.EventBus;
 import dev.alchemist.nats.EventHandler;
 import dev.alchemist.nats.EventSubscription;
@@ -30,7 +31,8 @@ public final class InProcessBus implements EventBus {
     this.settings = settings;
     Executor given = settings.executor();
     if (given == null) {
-      ExecutorService pool = Executors2.pool("alchemist-bus");
+      ExecutorService pool =
+          DaemonThreads.fixedPool("alchemist-bus", DaemonThreads.defaultPoolSize());
       this.ownedExecutor = pool;
       this.executor = pool;
     } else {

@@ -4,6 +4,7 @@ import dev.alchemist.core.AlchemistException;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
+import dev.alchemist.core.internal.DaemonThreads;
 import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
@@ -68,7 +69,8 @@ public final class NatsBus {
     this.codec = settings.codecs().codec(DomainEvent.class);
     Executor given = settings.executor();
     if (given == null) {
-      ExecutorService pool = Executors2.pool("alchemist-nats");
+      ExecutorService pool =
+          DaemonThreads.fixedPool("alchemist-nats", DaemonThreads.defaultPoolSize());
       this.ownedExecutor = pool;
       this.executor = pool;
     } else {
@@ -78,7 +80,7 @@ public final class NatsBus {
     ScheduledExecutorService givenScheduler = settings.scheduler();
     this.ownsScheduler = givenScheduler == null;
     this.scheduler =
-        givenScheduler == null ? Executors2.scheduler("alchemist-nats-timer") : givenScheduler;
+        givenScheduler == null ? DaemonThreads.scheduler("alchemist-nats-timer") : givenScheduler;
   }
 
   /** Connects with the settings' options plus our connection listener. */

@@ -4,6 +4,7 @@ import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.codec.CodecException;
 import dev.alchemist.core.internal.OwnedMeters;
+import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
@@ -80,7 +81,7 @@ public final class PullConsumer implements EventConsumer {
   private final ScheduledExecutorService scheduler;
   private final Reporter reporter;
   private final long closeTimeoutNanos;
-  private final SerialQueue queue;
+  private final SerialExecutor queue;
   private final ConsumerContext context;
   private final ConsumeOptions options;
   private final ReentrantLock pullLock = new ReentrantLock();
@@ -141,7 +142,7 @@ public final class PullConsumer implements EventConsumer {
     this.reporter = reporter;
     this.closeTimeoutNanos = closeTimeoutNanos;
     this.queue =
-        new SerialQueue(
+        new SerialExecutor(
             executor,
             t ->
                 reporter.report(

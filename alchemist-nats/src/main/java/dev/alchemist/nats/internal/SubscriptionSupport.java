@@ -1,5 +1,6 @@
 package dev.alchemist.nats.internal;
 
+import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.EventHandler;
 import dev.alchemist.nats.EventSubscription;
 import dev.alchemist.nats.ReceivedEvent;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
 public abstract class SubscriptionSupport implements EventSubscription {
   private final SubjectPattern pattern;
   private final EventHandler handler;
-  private final SerialQueue queue;
+  private final SerialExecutor queue;
   private final int maxPending;
   private final Reporter reporter;
   private final Counter handled;
@@ -39,7 +40,7 @@ public abstract class SubscriptionSupport implements EventSubscription {
     this.pattern = pattern;
     this.handler = handler;
     this.queue =
-        new SerialQueue(
+        new SerialExecutor(
             executor,
             t ->
                 reporter.report(
