@@ -1,12 +1,13 @@
 package dev.alchemist.ai;
 
+import dev.alchemist.ai.internal.AiThreads;
 import dev.alchemist.ai.internal.CachingTokenStream;
 import dev.alchemist.ai.internal.ChunkMetrics;
-import dev.alchemist.ai.internal.SharedScheduler;
 import dev.alchemist.ai.internal.StreamHub;
 import dev.alchemist.ai.internal.StreamMetrics;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.internal.SharedScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -59,7 +60,7 @@ public final class ChatStreamer implements AutoCloseable {
             : SimulatedChatModel.builder().meterRegistry(b.registry).ticker(b.ticker).build();
     this.policy = b.policy;
     this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.get();
-    this.executor = b.executor != null ? b.executor : SharedScheduler.delivery();
+    this.executor = b.executor != null ? b.executor : AiThreads.delivery();
     this.ticker = b.ticker;
     this.metrics = new ChunkMetrics(b.registry);
     this.listener = b.listener;

@@ -1,8 +1,8 @@
 package dev.alchemist.ai;
 
-import dev.alchemist.ai.internal.SharedScheduler;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.internal.OwnedMeters;
+import dev.alchemist.core.internal.SharedScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;

@@ -9,6 +9,7 @@ import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.HttpModelSettings;
 import dev.alchemist.ai.TokenStream;
 import dev.alchemist.core.TlsFailures;
+import dev.alchemist.core.internal.SharedScheduler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,6 +6,7 @@ import dev.alchemist.ai.ChatModel;
 import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.SimulatedChatModel;
 import dev.alchemist.ai.TokenStream;
+import dev.alchemist.core.internal.SharedScheduler;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -43,7 +44,7 @@ public final class SimulatedModel implements ChatModel {
     // The simulation stands in for a model server: by default its tokens come from a thread of
     // their own, as a real model's bytes come from the HttpClient's, so its work never queues in
     // front of the SDK's own timeouts and flush timers on the shared timer.
-    this.tokenTimer = s != null ? s : SharedScheduler.simulatedModel();
+    this.tokenTimer = s != null ? s : AiThreads.simulatedModel();
   }
 
   @Override

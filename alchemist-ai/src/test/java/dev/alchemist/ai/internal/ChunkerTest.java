@@ -345,7 +345,7 @@ class ChunkerTest {
   void defaultDeliveryPool_timerFlush_isNotHeldUpByThreeBlockedSubscribers() throws Exception {
     // The default pool is bounded (max(4, 2 x cores) threads): up to one less than that many
     // subscribers may block in onNext without stopping another stream's flushes.
-    assertFlushNotHeldUpByBlockedStreams(3, SharedScheduler.delivery());
+    assertFlushNotHeldUpByBlockedStreams(3, AiThreads.delivery());
   }
 
   private void assertFlushNotHeldUpByBlockedStreams(int stuckStreams, Executor delivery)
