@@ -9,6 +9,7 @@ import dev.alchemist.cache.CircuitState;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.codec.KryoCodecs;
+import dev.alchemist.core.internal.DaemonThreads;
 import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +17,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,8 +64,7 @@ public final class DefaultCacheManager implements CacheManager {
       this.ownExecutor = ownPool();
       executor = ownExecutor;
     }
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(daemonThreads("alchemist-cache-retry-"));
+    this.scheduler = DaemonThreads.scheduler("alchemist-cache-retry");
     CacheListener listener = settings.listener();
     this.runtime =
         new CacheRuntime(
@@ -144,7 +141,7 @@ public final class DefaultCacheManager implements CacheManager {
   }
 
   private static ExecutorService ownPool() {
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    int threads = DaemonThreads.defaultPoolSize();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             threads,
@@ -152,18 +149,9 @@ public final class DefaultCacheManager implements CacheManager {
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(OWN_QUEUE),
-            daemonThreads("alchemist-cache-"));
+            DaemonThreads.named("alchemist-cache"));
     pool.allowCoreThreadTimeOut(true);
     return pool;
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread t = new Thread(task, prefix + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   private void shutdownThreads() {

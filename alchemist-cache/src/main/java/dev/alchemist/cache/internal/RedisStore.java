@@ -3,6 +3,7 @@ package dev.alchemist.cache.internal;
 import dev.alchemist.cache.CircuitState;
 import dev.alchemist.core.AlchemistException;
 import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.internal.InFlight;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -101,8 +102,7 @@ public final class RedisStore implements Store {
       new java.util.concurrent.locks.ReentrantLock();
 
   /** Commands sent and not yet answered; close() waits for them (bounded). */
-  private final java.util.concurrent.atomic.AtomicInteger inFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final InFlight inFlight = new InFlight();
 
   /**
    * Connects.
@@ -478,15 +478,7 @@ public final class RedisStore implements Store {
   @Override
   public void close() {
     // Let writes already sent (putAsync, invalidation messages) get their answer or time out.
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(awaitMillis);
-    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    inFlight.awaitZero(awaitMillis, TimeUnit.MILLISECONDS);
     StatefulRedisPubSubConnection<String, byte[]> ps = pubSub;
     try {
       if (ps != null) {
@@ -532,10 +524,10 @@ public final class RedisStore implements Store {
       return CompletableFuture.failedFuture(failure);
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    inFlight.incrementAndGet();
+    inFlight.increment();
     stage.whenComplete(
         (value, error) -> {
-          inFlight.decrementAndGet();
+          inFlight.decrement();
           if (error == null) {
             breaker.onSuccess();
             result.complete(value);
