@@ -2,25 +2,15 @@ package dev.alchemist.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,25 +46,15 @@ public final class PrivateNatsCluster implements AutoCloseable {
   /** The tags every node carries, as in the guide's stream placement. */
   public static final List<String> SERVER_TAGS = List.of("ssd", "fast");
 
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = ServerFiles.HOST;
   private static final int NODES = 3;
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(45);
-  private static final Duration HTTP_TIMEOUT = Duration.ofMillis(500);
   private static final long POLL_MILLIS = 50;
-  private static final int LOG_TAIL_LINES = 15;
-  private static final Pattern LEADER =
-      Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]*)\"");
 
   private final Path directory;
   private final Path binary;
   private final List<Node> nodes;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(HTTP_TIMEOUT)
-          .version(HttpClient.Version.HTTP_1_1)
-          .build();
   private final ReentrantLock lock = new ReentrantLock();
-  private final Thread cleanup;
   private volatile boolean closed;
 
   private record Node(
@@ -90,14 +70,13 @@ public final class PrivateNatsCluster implements AutoCloseable {
 
   /** The node's current process; a holder because the record is immutable. */
   private static final class Holder {
-    volatile @Nullable Process process;
+    volatile @Nullable ManagedProcess process;
   }
 
   private PrivateNatsCluster(Path directory, Path binary, List<Node> nodes) {
     this.directory = directory;
     this.binary = binary;
     this.nodes = List.copyOf(nodes);
-    this.cleanup = new Thread(this::killAll, "alchemist-private-nats-cluster-cleanup");
   }
 
   /**
@@ -108,12 +87,8 @@ public final class PrivateNatsCluster implements AutoCloseable {
    */
   public static PrivateNatsCluster start() {
     Path binary = PrivateServer.natsBinary();
-    Path directory;
-    try {
-      directory = Files.createTempDirectory("alchemist-nats-cluster-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory", e);
-    }
+    Path directory = ServerFiles.temporaryDirectory("alchemist-nats-cluster-");
+    ManagedProcess.deleteAtExit(directory);
     Set<Integer> taken = new HashSet<>();
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
@@ -121,14 +96,13 @@ public final class PrivateNatsCluster implements AutoCloseable {
       nodes.add(
           new Node(
               name,
-              freePort(taken),
-              freePort(taken),
-              freePort(taken),
+              ServerFiles.freePort(taken),
+              ServerFiles.freePort(taken),
+              ServerFiles.freePort(taken),
               directory.resolve(name),
               new Holder()));
     }
     PrivateNatsCluster cluster = new PrivateNatsCluster(directory, binary, nodes);
-    Runtime.getRuntime().addShutdownHook(cluster.cleanup);
     try {
       cluster.launch();
       return cluster;
@@ -179,7 +153,7 @@ public final class PrivateNatsCluster implements AutoCloseable {
 
   /** Whether the process of node {@code index} is alive. */
   public boolean isRunning(int index) {
-    Process process = node(index).held().process;
+    ManagedProcess process = node(index).held().process;
     return process != null && process.isAlive();
   }
 
@@ -226,7 +200,7 @@ public final class PrivateNatsCluster implements AutoCloseable {
    */
   public @Nullable String metaLeader() {
     for (Node node : nodes) {
-      Process process = node.held().process;
+      ManagedProcess process = node.held().process;
       if (process != null && process.isAlive()) {
         String leader = leaderSeenBy(node);
         if (leader != null) {
@@ -249,13 +223,11 @@ public final class PrivateNatsCluster implements AutoCloseable {
         return;
       }
       closed = true;
-      killAll();
       try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException e) {
-        // the JVM is already shutting down; the hook runs anyway and finds nothing to do
+        nodes.forEach(this::terminate);
+      } finally {
+        ManagedProcess.deleteNow(directory);
       }
-      PrivateServer.deleteRecursively(directory);
     } finally {
       lock.unlock();
     }
@@ -309,35 +281,32 @@ public final class PrivateNatsCluster implements AutoCloseable {
     }
     String tags = String.join(", ", SERVER_TAGS.stream().map(t -> '"' + t + '"').toList());
     String config =
-        "server_name: "
-            + node.name()
-            + "\n"
-            + "listen: "
-            + HOST
-            + ":"
-            + node.clientPort()
-            + "\n"
-            + "http: "
-            + HOST
-            + ":"
-            + node.monitorPort()
-            + "\n"
-            + "server_tags: ["
-            + tags
-            + "]\n"
-            + "jetstream {\n  store_dir: \""
-            + node.directory().resolve("jetstream")
-            + "\"\n}\n"
-            + "cluster {\n"
-            + "  name: "
-            + CLUSTER_NAME
-            + "\n  listen: "
-            + HOST
-            + ":"
-            + node.clusterPort()
-            + "\n  routes: ["
-            + routes
-            + "]\n}\n";
+        """
+        server_name: %s
+        listen: %s:%d
+        http: %s:%d
+        server_tags: [%s]
+        jetstream {
+          store_dir: "%s"
+        }
+        cluster {
+          name: %s
+          listen: %s:%d
+          routes: [%s]
+        }
+        """
+            .formatted(
+                node.name(),
+                HOST,
+                node.clientPort(),
+                HOST,
+                node.monitorPort(),
+                tags,
+                node.directory().resolve("jetstream"),
+                CLUSTER_NAME,
+                HOST,
+                node.clusterPort(),
+                routes);
     try {
       Files.createDirectories(node.directory());
       Files.writeString(node.config(), config, StandardCharsets.UTF_8);
@@ -347,25 +316,19 @@ public final class PrivateNatsCluster implements AutoCloseable {
   }
 
   private void startProcess(Node node) {
-    try {
-      Process process =
-          new ProcessBuilder(binary.toString(), "-c", node.config().toString())
-              .directory(node.directory().toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(node.log().toFile()))
-              .start();
-      process.getOutputStream().close();
-      node.held().process = process;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
-    }
+    node.held().process =
+        ManagedProcess.start(
+            "nats-server " + node.name(),
+            List.of(binary.toString(), "-c", node.config().toString()),
+            node.directory(),
+            node.log());
   }
 
   /** Waits until the node answers, knows the meta leader and reports itself healthy. */
   private void awaitReady(Node node, long deadline) {
     String last = "no answer yet";
     while (true) {
-      Process process = node.held().process;
+      ManagedProcess process = node.held().process;
       if (process == null || !process.isAlive()) {
         throw new IllegalStateException(
             "nats-server "
@@ -379,7 +342,7 @@ public final class PrivateNatsCluster implements AutoCloseable {
       if (leader == null || leader.isEmpty()) {
         last = "no JetStream meta leader known";
       } else {
-        int status = status(node, "/healthz");
+        int status = NatsMonitoring.health(node.name(), node.monitorPort());
         if (status == 200 || status == 404) { // 404: a server without /healthz
           return;
         }
@@ -389,133 +352,27 @@ public final class PrivateNatsCluster implements AutoCloseable {
         throw new IllegalStateException(
             "nats-server " + node.name() + " not ready within 45 s (" + last + ")" + logs());
       }
-      pause(POLL_MILLIS);
+      ServerFiles.pauseBetweenProbes(POLL_MILLIS, "nats-server " + node.name());
     }
   }
 
   private @Nullable String leaderSeenBy(Node node) {
-    String body = get(node, "/jsz");
-    if (body == null) {
-      return null;
-    }
-    Matcher m = LEADER.matcher(body);
-    return m.find() && !m.group(1).isEmpty() ? m.group(1) : null;
-  }
-
-  private @Nullable String get(Node node, String path) {
-    try {
-      HttpResponse<String> response =
-          http.send(request(node, path), HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while asking " + node.name(), e);
-    }
-  }
-
-  private int status(Node node, String path) {
-    try {
-      return http.send(request(node, path), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while asking " + node.name(), e);
-    }
-  }
-
-  private static HttpRequest request(Node node, String path) {
-    return HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + node.monitorPort() + path))
-        .timeout(HTTP_TIMEOUT)
-        .GET()
-        .build();
+    return NatsMonitoring.metaLeader(node.name(), node.monitorPort());
   }
 
   private void terminate(Node node) {
-    Process process = node.held().process;
-    if (process == null) {
-      return;
-    }
-    process.destroyForcibly();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(
-            "nats-server " + node.name() + " (pid " + process.pid() + ") survived SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while killing " + node.name(), e);
-    }
-    node.held().process = null;
-  }
-
-  /** Also the shutdown hook: no lock (a test thread may hold it), just SIGKILL. */
-  private void killAll() {
-    for (Node node : nodes) {
-      Process process = node.held().process;
-      if (process != null) {
-        process.destroyForcibly();
-      }
-    }
-    for (Node node : nodes) {
-      Process process = node.held().process;
-      if (process != null) {
-        try {
-          process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        node.held().process = null;
-      }
+    ManagedProcess process = node.held().process;
+    if (process != null) {
+      process.kill();
+      node.held().process = null;
     }
   }
 
   private String logs() {
     StringBuilder out = new StringBuilder();
     for (Node node : nodes) {
-      Path log = node.log();
-      try {
-        List<String> lines =
-            Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-        out.append("\n--- ")
-            .append(node.name())
-            .append(" (")
-            .append(log)
-            .append(") ---\n  ")
-            .append(
-                String.join(
-                    "\n  ",
-                    lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())));
-      } catch (IOException e) {
-        out.append("\ncannot read ").append(log);
-      }
+      out.append(ServerFiles.tail(node.name(), node.log()));
     }
     return out.toString();
-  }
-
-  private static int freePort(Set<Integer> taken) {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-        int port = socket.getLocalPort();
-        if (taken.add(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot find a free port on " + HOST, e);
-      }
-    }
-    throw new IllegalStateException("no free port found on " + HOST + " in 100 attempts");
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the NATS cluster", e);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.alchemist.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -44,8 +42,7 @@ import org.jspecify.annotations.Nullable;
  * hook stops servers that were never closed. Thread-safe: lifecycle methods are serialized.
  */
 public final class PrivatePostgres implements AutoCloseable {
-  private static final String HOST = "127.0.0.1";
-  private static final String OS_USER = "postgres";
+  private static final String HOST = ServerFiles.HOST;
   private static final long COMMAND_TIMEOUT_SECONDS = 60;
   private static final Set<PrivatePostgres> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -88,7 +85,7 @@ public final class PrivatePostgres implements AutoCloseable {
 
   /** Starts a server that trusts local logins as {@code postgres}, with no password. */
   public static PrivatePostgres start() {
-    return launch(OS_USER, "", null, false);
+    return launch(PostgresInstall.OS_USER, "", null, false);
   }
 
   /**
@@ -182,7 +179,7 @@ public final class PrivatePostgres implements AutoCloseable {
         stop("fast");
       } finally {
         OPEN.remove(this);
-        PrivateServer.deleteRecursively(directory);
+        ServerFiles.deleteRecursively(directory);
       }
     } finally {
       lock.unlock();
@@ -217,19 +214,14 @@ public final class PrivatePostgres implements AutoCloseable {
       String password,
       @Nullable IssuedCertificate tls,
       boolean requireClientCertificate) {
-    Path bin = findBin();
-    Path directory;
-    try {
-      directory = Files.createTempDirectory("alchemist-postgres-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory for PostgreSQL", e);
-    }
+    Path bin = PostgresInstall.findBin();
+    Path directory = ServerFiles.temporaryDirectory("alchemist-postgres-");
     try {
       PrivatePostgres server =
           new PrivatePostgres(
               bin,
               directory,
-              PrivateServer.freePort(),
+              ServerFiles.freePort(),
               user,
               password,
               tls,
@@ -244,13 +236,13 @@ public final class PrivatePostgres implements AutoCloseable {
       }
       return server;
     } catch (RuntimeException e) {
-      PrivateServer.deleteRecursively(directory);
+      ServerFiles.deleteRecursively(directory);
       throw e;
     }
   }
 
   private void init() {
-    giveToOsUser(directory);
+    PostgresInstall.giveToOsUser(directory);
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -267,11 +259,11 @@ public final class PrivatePostgres implements AutoCloseable {
     } else {
       Path pwfile = directory.resolve("pwfile");
       write(pwfile, password + "\n");
-      giveToOsUser(pwfile);
+      PostgresInstall.giveToOsUser(pwfile);
       command.add("--auth-host=scram-sha-256");
       command.add("--pwfile=" + pwfile);
     }
-    run(asOsUser(command));
+    run(PostgresInstall.asOsUser(command));
     try {
       Files.deleteIfExists(directory.resolve("pwfile"));
     } catch (IOException e) {
@@ -296,7 +288,7 @@ public final class PrivatePostgres implements AutoCloseable {
       Files.copy(certificate.issuer().certificateFile(), ca);
       Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
       for (Path file : List.of(cert, key, ca)) {
-        giveToOsUser(file);
+        PostgresInstall.giveToOsUser(file);
       }
       Files.writeString(
           data.resolve("postgresql.conf"),
@@ -328,75 +320,20 @@ public final class PrivatePostgres implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(bin.resolve("pg_ctl").toString());
     command.addAll(List.of(args));
-    return asOsUser(command);
+    return PostgresInstall.asOsUser(command);
   }
 
-  private static List<String> asOsUser(List<String> command) {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return command;
-    }
-    List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", OS_USER, "--"));
-    wrapped.addAll(command);
-    return wrapped;
-  }
-
+  /** Runs a PostgreSQL tool to completion; a failure shows its output and the server log. */
   private void run(List<String> command) {
-    Path output = directory.resolve("command.log");
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .directory(directory.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
-      process.getOutputStream().close();
-      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(
-            String.join(" ", command) + " did not finish within 60 s" + tail(output));
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(
-            String.join(" ", command) + " exited with " + process.exitValue() + tail(output));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + command.get(0), e);
-    }
-  }
-
-  private String tail(Path output) {
-    StringBuilder out = new StringBuilder();
-    for (Path file : List.of(output, log)) {
-      try {
-        if (Files.exists(file)) {
-          List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-          out.append("; ")
-              .append(file.getFileName())
-              .append(": ")
-              .append(
-                  String.join(" | ", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
-        }
-      } catch (IOException e) {
-        out.append("; cannot read ").append(file);
-      }
-    }
-    return out.toString();
-  }
-
-  private static void giveToOsUser(Path path) {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return;
-    }
-    try {
-      UserPrincipal owner =
-          path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OS_USER);
-      Files.setOwner(path, owner);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot give " + path + " to the " + OS_USER + " user (is PostgreSQL installed?)", e);
+      ManagedProcess.run(
+          command,
+          directory,
+          directory.resolve("command.log"),
+          Duration.ofSeconds(COMMAND_TIMEOUT_SECONDS),
+          true);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + ServerFiles.tail("server log", log), e);
     }
   }
 
@@ -408,40 +345,6 @@ public final class PrivatePostgres implements AutoCloseable {
     }
   }
 
-  private static Path findBin() {
-    Path root = Path.of("/usr/lib/postgresql");
-    @Nullable Path best = null;
-    int bestVersion = -1;
-    File[] versions = root.toFile().listFiles();
-    if (versions != null) {
-      for (File version : versions) {
-        Path candidate = version.toPath().resolve("bin");
-        if (!Files.isExecutable(candidate.resolve("initdb"))) {
-          continue;
-        }
-        try {
-          int v = Integer.parseInt(version.getName());
-          if (v > bestVersion) {
-            bestVersion = v;
-            best = candidate;
-          }
-        } catch (NumberFormatException e) {
-          // not a version directory
-        }
-      }
-    }
-    if (best == null) {
-      throw new IllegalStateException(
-          "initdb is not installed: not found in "
-              + root
-              + "/<version>/bin; install it (Debian/Ubuntu: sudo apt-get install -y postgresql, or"
-              + " run "
-              + TestServices.SCRIPT
-              + " as root)");
-    }
-    return best;
-  }
-
   /** Shutdown hook: immediate stop of servers never closed, then their directories. */
   private static void stopAllOpen() {
     for (PrivatePostgres server : List.copyOf(OPEN)) {
@@ -449,7 +352,7 @@ public final class PrivatePostgres implements AutoCloseable {
         if (server.running) {
           server.run(server.pgCtl("-D", server.data.toString(), "-m", "immediate", "stop"));
         }
-        PrivateServer.deleteRecursively(server.directory);
+        ServerFiles.deleteRecursively(server.directory);
       } catch (RuntimeException e) {
         // Best effort while the JVM exits; nothing is left to report to.
       }

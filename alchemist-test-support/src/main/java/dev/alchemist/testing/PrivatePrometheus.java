@@ -2,7 +2,6 @@ package dev.alchemist.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -50,31 +47,21 @@ public final class PrivatePrometheus implements AutoCloseable {
   /** The job name of the generated scrape config, so the {@code job} label of every series. */
   public static final String JOB = "alchemist";
 
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = ServerFiles.HOST;
   private static final String INSTALL_HINT =
       "sudo apt-get install -y prometheus, or run " + TestServices.SCRIPT + " prometheus";
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final int PORT_ATTEMPTS = 5;
-  private static final int LOG_TAIL_LINES = 30;
-  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> RUNNING.forEach(Process::destroyForcibly),
-                "alchemist-private-prometheus-cleanup"));
-  }
 
   private final Path directory;
   private final URI uri;
   private final String config;
-  private final Process process;
+  private final ManagedProcess process;
   private boolean closed;
 
-  private PrivatePrometheus(Path directory, URI uri, String config, Process process) {
+  private PrivatePrometheus(Path directory, URI uri, String config, ManagedProcess process) {
     this.directory = directory;
     this.uri = uri;
     this.config = config;
@@ -93,7 +80,7 @@ public final class PrivatePrometheus implements AutoCloseable {
    * @throws IllegalStateException if it is not installed, saying how to install it
    */
   public static Path promtool() {
-    return PrivateServer.findExecutable("promtool", INSTALL_HINT);
+    return ServerFiles.findExecutable("promtool", INSTALL_HINT);
   }
 
   /**
@@ -197,9 +184,9 @@ public final class PrivatePrometheus implements AutoCloseable {
     }
     closed = true;
     try {
-      stop(process);
+      process.stop();
     } finally {
-      PrivateServer.deleteRecursively(directory);
+      ManagedProcess.deleteNow(directory);
     }
   }
 
@@ -254,13 +241,9 @@ public final class PrivatePrometheus implements AutoCloseable {
      */
     public PrivatePrometheus start() {
       URI scraped = Objects.requireNonNull(target, "target is required");
-      Path binary = PrivateServer.findExecutable("prometheus", INSTALL_HINT);
-      Path directory;
-      try {
-        directory = Files.createTempDirectory("alchemist-prometheus-");
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a temporary directory for prometheus", e);
-      }
+      Path binary = ServerFiles.findExecutable("prometheus", INSTALL_HINT);
+      Path directory = ServerFiles.temporaryDirectory("alchemist-prometheus-");
+      ManagedProcess.deleteAtExit(directory);
       try {
         List<String> names = new ArrayList<>();
         for (Path rules : ruleFiles) {
@@ -274,7 +257,7 @@ public final class PrivatePrometheus implements AutoCloseable {
         String config = config(scraped, names, scrapeInterval, evaluationInterval);
         Files.writeString(directory.resolve("prometheus.yml"), config);
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-          PrivatePrometheus started = launch(binary, directory, config, PrivateServer.freePort());
+          PrivatePrometheus started = launch(binary, directory, config, ServerFiles.freePort());
           if (started != null) {
             return started;
           }
@@ -283,12 +266,12 @@ public final class PrivatePrometheus implements AutoCloseable {
             "prometheus could not bind a free port in "
                 + PORT_ATTEMPTS
                 + " attempts"
-                + tail(directory.resolve("prometheus.log")));
+                + ServerFiles.tail("prometheus", directory.resolve("prometheus.log")));
       } catch (IOException e) {
-        PrivateServer.deleteRecursively(directory);
+        ManagedProcess.deleteNow(directory);
         throw new UncheckedIOException("cannot prepare the prometheus directory", e);
       } catch (RuntimeException e) {
-        PrivateServer.deleteRecursively(directory);
+        ManagedProcess.deleteNow(directory);
         throw e;
       }
     }
@@ -306,25 +289,17 @@ public final class PrivatePrometheus implements AutoCloseable {
   private static @Nullable PrivatePrometheus launch(
       Path binary, Path directory, String config, int port) {
     Path log = directory.resolve("prometheus.log");
-    long logStart = size(log);
-    Process process;
-    try {
-      process =
-          new ProcessBuilder(
-                  binary.toString(),
-                  "--config.file=" + directory.resolve("prometheus.yml"),
-                  "--storage.tsdb.path=" + directory.resolve("data"),
-                  "--web.listen-address=" + HOST + ":" + port,
-                  "--log.level=warn")
-              .directory(directory.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(log.toFile()))
-              .start();
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
-    }
-    RUNNING.add(process);
+    ManagedProcess process =
+        ManagedProcess.start(
+            "prometheus",
+            List.of(
+                binary.toString(),
+                "--config.file=" + directory.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + directory.resolve("data"),
+                "--web.listen-address=" + HOST + ":" + port,
+                "--log.level=warn"),
+            directory,
+            log);
     URI uri = URI.create("http://" + HOST + ":" + port);
     PrivatePrometheus prometheus = new PrivatePrometheus(directory, uri, config, process);
     long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
@@ -332,15 +307,17 @@ public final class PrivatePrometheus implements AutoCloseable {
       if (ready(uri)) {
         return prometheus;
       }
-      pause(50);
+      ServerFiles.pauseBetweenProbes(50, "prometheus on " + uri);
     }
-    stop(process);
-    String output = read(log, logStart);
-    if (output.toLowerCase(Locale.ROOT).contains("address already in use")) {
+    process.stop();
+    if (process.outputSinceStart().toLowerCase(Locale.ROOT).contains("address already in use")) {
       return null;
     }
     throw new IllegalStateException(
-        "prometheus did not become ready on " + uri + " within 30 s" + tail(log));
+        "prometheus did not become ready on "
+            + uri
+            + " within 30 s"
+            + ServerFiles.tail("prometheus", log));
   }
 
   private static boolean ready(URI uri) {
@@ -356,62 +333,8 @@ public final class PrivatePrometheus implements AutoCloseable {
     }
   }
 
-  private static void stop(Process process) {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    } finally {
-      RUNNING.remove(process);
-    }
-  }
-
   /** Prometheus' duration syntax for whole seconds, such as {@code 1s} or {@code 15s}. */
   private static String promDuration(Duration value) {
     return value.toSeconds() + "s";
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-      List<String> end = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-      return end.isEmpty()
-          ? "; its log is empty"
-          : "; its log ends with:\n  " + String.join("\n  ", end);
-    } catch (IOException e) {
-      return "; cannot read its log: " + e.getMessage();
-    }
-  }
-
-  private static String read(Path file, long offset) {
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      int from = (int) Math.min(offset, bytes.length);
-      return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.exists(file) ? Files.size(file) : 0;
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for prometheus", e);
-    }
   }
 }

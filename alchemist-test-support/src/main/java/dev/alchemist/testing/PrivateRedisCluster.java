@@ -2,19 +2,13 @@ package dev.alchemist.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PrivateRedisCluster implements AutoCloseable {
 
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = ServerFiles.HOST;
   private static final int MASTERS = 3;
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
@@ -44,8 +38,7 @@ public final class PrivateRedisCluster implements AutoCloseable {
   private final Path directory;
   private final List<Integer> ports;
   private final @Nullable IssuedCertificate tls;
-  private final List<Process> processes = new ArrayList<>();
-  private final Thread cleanup;
+  private final List<ManagedProcess> processes = new ArrayList<>();
   private boolean closed;
 
   private PrivateRedisCluster(
@@ -53,7 +46,6 @@ public final class PrivateRedisCluster implements AutoCloseable {
     this.directory = directory;
     this.ports = List.copyOf(ports);
     this.tls = tls;
-    this.cleanup = new Thread(this::killAll, "alchemist-private-cluster-cleanup");
   }
 
   /**
@@ -77,12 +69,8 @@ public final class PrivateRedisCluster implements AutoCloseable {
   }
 
   private static PrivateRedisCluster start(@Nullable IssuedCertificate tls) {
-    Path directory;
-    try {
-      directory = Files.createTempDirectory("alchemist-redis-cluster-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory", e);
-    }
+    Path directory = ServerFiles.temporaryDirectory("alchemist-redis-cluster-");
+    ManagedProcess.deleteAtExit(directory);
     List<Integer> ports = new ArrayList<>();
     while (ports.size() < MASTERS) {
       int port = freeClusterPort();
@@ -91,7 +79,6 @@ public final class PrivateRedisCluster implements AutoCloseable {
       }
     }
     PrivateRedisCluster cluster = new PrivateRedisCluster(directory, ports, tls);
-    Runtime.getRuntime().addShutdownHook(cluster.cleanup);
     try {
       cluster.launch();
       return cluster;
@@ -122,54 +109,50 @@ public final class PrivateRedisCluster implements AutoCloseable {
       Path nodeDir = directory.resolve(Integer.toString(port));
       try {
         Files.createDirectories(nodeDir);
-        List<String> command =
-            new ArrayList<>(
-                List.of(
-                    "redis-server",
-                    "--bind",
-                    HOST,
-                    "--port",
-                    tls == null ? Integer.toString(port) : "0",
-                    "--cluster-enabled",
-                    "yes",
-                    "--cluster-config-file",
-                    nodeDir.resolve("nodes.conf").toString(),
-                    "--cluster-node-timeout",
-                    "2000",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--daemonize",
-                    "no",
-                    "--dir",
-                    nodeDir.toString()));
-        if (tls != null) {
-          command.addAll(
-              List.of(
-                  "--tls-port",
-                  Integer.toString(port),
-                  "--tls-cluster",
-                  "yes",
-                  "--tls-cert-file",
-                  tls.certificateFile().toString(),
-                  "--tls-key-file",
-                  tls.privateKeyFile().toString(),
-                  "--tls-ca-cert-file",
-                  tls.issuer().certificateFile().toString(),
-                  "--tls-auth-clients",
-                  "no"));
-        }
-        Process process =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(Redirect.appendTo(nodeDir.resolve("server.log").toFile()))
-                .start();
-        process.getOutputStream().close();
-        processes.add(process);
       } catch (IOException e) {
-        throw new IllegalStateException("cannot run redis-server: " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot create " + nodeDir, e);
       }
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "redis-server",
+                  "--bind",
+                  HOST,
+                  "--port",
+                  tls == null ? Integer.toString(port) : "0",
+                  "--cluster-enabled",
+                  "yes",
+                  "--cluster-config-file",
+                  nodeDir.resolve("nodes.conf").toString(),
+                  "--cluster-node-timeout",
+                  "2000",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--daemonize",
+                  "no",
+                  "--dir",
+                  nodeDir.toString()));
+      if (tls != null) {
+        command.addAll(
+            List.of(
+                "--tls-port",
+                Integer.toString(port),
+                "--tls-cluster",
+                "yes",
+                "--tls-cert-file",
+                tls.certificateFile().toString(),
+                "--tls-key-file",
+                tls.privateKeyFile().toString(),
+                "--tls-ca-cert-file",
+                tls.issuer().certificateFile().toString(),
+                "--tls-auth-clients",
+                "no"));
+      }
+      processes.add(
+          ManagedProcess.start(
+              "redis-server " + port, command, null, nodeDir.resolve("server.log")));
     }
     long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
     for (int port : ports) {
@@ -192,7 +175,7 @@ public final class PrivateRedisCluster implements AutoCloseable {
                   + output
                   + logs());
         }
-        pause(50);
+        ServerFiles.pauseBetweenProbes(50, "cluster_state:ok on " + port);
       }
     }
   }
@@ -216,43 +199,22 @@ public final class PrivateRedisCluster implements AutoCloseable {
           throw new IllegalStateException(
               "cluster node " + address + " did not answer PING: " + e.getMessage() + logs(), e);
         }
-        pause(20);
+        ServerFiles.pauseBetweenProbes(20, "cluster node " + address);
       }
     }
   }
 
   private String run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish in 30 s");
-      }
-      return output;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + command.get(0), e);
-    }
+    return ManagedProcess.run(
+        command, null, directory.resolve("redis-cli.log"), Duration.ofSeconds(30), false);
   }
 
   private String logs() {
     StringBuilder out = new StringBuilder();
     for (int port : ports) {
-      Path log = directory.resolve(Integer.toString(port)).resolve("server.log");
-      try {
-        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        out.append("\n--- node ")
-            .append(port)
-            .append(" ---\n  ")
-            .append(
-                String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
-      } catch (IOException e) {
-        out.append("\ncannot read ").append(log);
-      }
+      out.append(
+          ServerFiles.tail(
+              "node " + port, directory.resolve(Integer.toString(port)).resolve("server.log")));
     }
     return out.toString();
   }
@@ -264,32 +226,10 @@ public final class PrivateRedisCluster implements AutoCloseable {
       return;
     }
     closed = true;
-    killAll();
     try {
-      Runtime.getRuntime().removeShutdownHook(cleanup);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + directory, e);
-    }
-  }
-
-  private void killAll() {
-    for (Process process : processes) {
-      process.destroyForcibly();
-    }
-    for (Process process : processes) {
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      processes.forEach(ManagedProcess::kill);
+    } finally {
+      ManagedProcess.deleteNow(directory);
     }
   }
 
@@ -297,28 +237,11 @@ public final class PrivateRedisCluster implements AutoCloseable {
   private static int freeClusterPort() {
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-      if (isFree(port) && isFree(port + 10_000)) {
+      if (ServerFiles.isFree(port) && ServerFiles.isFree(port + 10_000)) {
         return port;
       }
     }
     throw new IllegalStateException("no free port pair (p, p+10000) found between 20000 and 40000");
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort() == port;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting a cluster", e);
-    }
   }
 
   @Override

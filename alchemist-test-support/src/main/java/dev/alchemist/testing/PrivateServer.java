@@ -1,25 +1,12 @@
 package dev.alchemist.testing;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -51,90 +38,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PrivateServer implements AutoCloseable {
 
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = ServerFiles.HOST;
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
-  private static final long STOP_TIMEOUT_SECONDS = 10;
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final long POLL_MILLIS = 20;
   private static final long BIND_RETRY_MILLIS = 100;
   private static final int PORT_ATTEMPTS = 5;
-  private static final int LOG_TAIL_LINES = 30;
-  private static final List<String> EXTRA_DIRECTORIES =
-      List.of("/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin");
 
-  /** Servers not yet closed; the shutdown hook kills them. */
-  private static final Set<PrivateServer> OPEN = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(PrivateServer::killAllOpen, "alchemist-private-server-cleanup"));
-  }
-
-  private enum Kind {
-    REDIS("redis-server", "redis-server", "redis"),
-    NATS("nats-server", "nats-server", "nats");
-
-    final String binary;
-    final String debianPackage;
-    final String scheme;
-
-    Kind(String binary, String debianPackage, String scheme) {
-      this.binary = binary;
-      this.debianPackage = debianPackage;
-      this.scheme = scheme;
-    }
-
-    List<String> command(Path binary, int port, Path directory, boolean tls) {
-      String p = Integer.toString(port);
-      switch (this) {
-        case REDIS:
-          // With TLS the plain port is off (0) and the TLS port is the server's only port.
-          return List.of(
-              binary.toString(),
-              "--bind",
-              HOST,
-              "--port",
-              tls ? "0" : p,
-              "--tls-port",
-              tls ? p : "0",
-              "--save",
-              "",
-              "--appendonly",
-              "no",
-              "--daemonize",
-              "no",
-              "--dir",
-              directory.toString());
-        case NATS:
-          return List.of(
-              binary.toString(),
-              "-a",
-              HOST,
-              "-p",
-              p,
-              "-js",
-              "-sd",
-              directory.resolve("jetstream").toString());
-      }
-      throw new AssertionError(this);
-    }
-
-    void probe(ServiceAddress address, @Nullable SSLContext tls) throws IOException {
-      switch (this) {
-        case REDIS:
-          Probes.redisPing(address, PROBE_TIMEOUT, tls);
-          return;
-        case NATS:
-          // A NATS server sends its INFO line in the clear even when it requires TLS.
-          Probes.natsJetStream(address, PROBE_TIMEOUT);
-          return;
-      }
-      throw new AssertionError(this);
-    }
-  }
-
-  private final Kind kind;
+  private final PrivateServerKind kind;
   private final List<String> extraArgs;
   private final Path binary;
   private final Path directory;
@@ -142,11 +52,11 @@ public final class PrivateServer implements AutoCloseable {
   private final ServiceAddress address;
   private final @Nullable SSLContext probeTls;
   private final ReentrantLock lock = new ReentrantLock();
-  private volatile @Nullable Process process;
+  private volatile @Nullable ManagedProcess process;
   private volatile boolean closed;
 
   private PrivateServer(
-      Kind kind,
+      PrivateServerKind kind,
       List<String> extraArgs,
       @Nullable SSLContext probeTls,
       Path binary,
@@ -158,7 +68,7 @@ public final class PrivateServer implements AutoCloseable {
     this.binary = binary;
     this.directory = directory;
     this.log = directory.resolve("server.log");
-    boolean redisTls = kind == Kind.REDIS && probeTls != null;
+    boolean redisTls = kind == PrivateServerKind.REDIS && probeTls != null;
     this.address = new ServiceAddress(redisTls ? "rediss" : kind.scheme, HOST, port);
   }
 
@@ -170,7 +80,7 @@ public final class PrivateServer implements AutoCloseable {
    *     message includes the end of its log
    */
   public static PrivateServer redis() {
-    return launch(Kind.REDIS, List.of(), null);
+    return launch(PrivateServerKind.REDIS, List.of(), null);
   }
 
   /**
@@ -201,7 +111,7 @@ public final class PrivateServer implements AutoCloseable {
         requireClientCertificate
             ? ca.issueClient("alchemist-probe").sslContext()
             : ca.trustingContext();
-    return launch(Kind.REDIS, args, probe);
+    return launch(PrivateServerKind.REDIS, args, probe);
   }
 
   /**
@@ -212,7 +122,7 @@ public final class PrivateServer implements AutoCloseable {
    *     message includes the end of its log
    */
   public static PrivateServer nats() {
-    return launch(Kind.NATS, List.of(), null);
+    return launch(PrivateServerKind.NATS, List.of(), null);
   }
 
   /**
@@ -240,7 +150,7 @@ public final class PrivateServer implements AutoCloseable {
       args.add("--tlsverify");
     }
     args.addAll(List.of(extraArgs));
-    return launch(Kind.NATS, args, null);
+    return launch(PrivateServerKind.NATS, args, null);
   }
 
   /**
@@ -251,7 +161,7 @@ public final class PrivateServer implements AutoCloseable {
    * @throws IllegalStateException as {@link #nats()}
    */
   public static PrivateServer nats(String... extraArgs) {
-    return launch(Kind.NATS, List.of(extraArgs), null);
+    return launch(PrivateServerKind.NATS, List.of(extraArgs), null);
   }
 
   /** Always {@code 127.0.0.1}. */
@@ -284,7 +194,7 @@ public final class PrivateServer implements AutoCloseable {
 
   /** Whether the process this object started last is alive. */
   public boolean isRunning() {
-    Process current = process;
+    ManagedProcess current = process;
     return current != null && current.isAlive();
   }
 
@@ -337,7 +247,7 @@ public final class PrivateServer implements AutoCloseable {
                   + " again within 20 s"
                   + logTail());
         }
-        pause(BIND_RETRY_MILLIS);
+        ServerFiles.pauseBetweenProbes(BIND_RETRY_MILLIS, "port " + address.hostAndPort());
       }
     } finally {
       lock.unlock();
@@ -359,8 +269,7 @@ public final class PrivateServer implements AutoCloseable {
       try {
         terminate(false);
       } finally {
-        OPEN.remove(this);
-        deleteRecursively(directory);
+        ManagedProcess.deleteNow(directory);
       }
     } finally {
       lock.unlock();
@@ -375,20 +284,16 @@ public final class PrivateServer implements AutoCloseable {
   }
 
   private static PrivateServer launch(
-      Kind kind, List<String> extraArgs, @Nullable SSLContext probeTls) {
+      PrivateServerKind kind, List<String> extraArgs, @Nullable SSLContext probeTls) {
     Path binary = findBinary(kind);
-    Path directory;
-    try {
-      directory = Files.createTempDirectory("alchemist-" + kind.scheme + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory for " + kind.binary, e);
-    }
+    Path directory = ServerFiles.temporaryDirectory("alchemist-" + kind.scheme + "-");
+    ManagedProcess.deleteAtExit(directory);
     try {
       // Another process can take the free port before the server binds it; then take another.
       List<Integer> tried = new ArrayList<>();
       for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
         PrivateServer server =
-            new PrivateServer(kind, extraArgs, probeTls, binary, directory, freePort());
+            new PrivateServer(kind, extraArgs, probeTls, binary, directory, ServerFiles.freePort());
         tried.add(server.port());
         if (server.startFirstTime()) {
           return server;
@@ -398,25 +303,19 @@ public final class PrivateServer implements AutoCloseable {
           kind.binary
               + " could not bind any of the free ports "
               + tried
-              + readTail(directory.resolve("server.log")));
+              + ServerFiles.tail(kind.binary, directory.resolve("server.log")));
     } catch (RuntimeException e) {
-      deleteRecursively(directory);
+      ManagedProcess.deleteNow(directory);
       throw e;
     }
   }
 
   private boolean startFirstTime() {
-    OPEN.add(this);
-    boolean started = false;
     lock.lock();
     try {
-      started = startOnce(System.nanoTime() + START_TIMEOUT_NANOS);
-      return started;
+      return startOnce(System.nanoTime() + START_TIMEOUT_NANOS);
     } finally {
       lock.unlock();
-      if (!started) {
-        OPEN.remove(this);
-      }
     }
   }
 
@@ -425,19 +324,10 @@ public final class PrivateServer implements AutoCloseable {
    * is in use, so the caller can retry; throws for any other failure.
    */
   private boolean startOnce(long deadlineNanos) {
-    long logStart = fileSize(log);
-    Process started;
-    try {
-      started =
-          new ProcessBuilder(command())
-              .directory(directory.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(log.toFile()))
-              .start();
-      started.getOutputStream().close();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
-    }
+    List<String> command =
+        new ArrayList<>(kind.command(binary, port(), directory, probeTls != null));
+    command.addAll(extraArgs);
+    ManagedProcess started = ManagedProcess.start(kind.binary, command, directory, log);
     process = started;
     @Nullable IOException lastProbe = null;
     while (started.isAlive() && System.nanoTime() - deadlineNanos < 0) {
@@ -447,7 +337,7 @@ public final class PrivateServer implements AutoCloseable {
       } catch (IOException e) {
         lastProbe = e;
       }
-      pause(POLL_MILLIS);
+      ServerFiles.pauseBetweenProbes(POLL_MILLIS, kind.binary + " on " + address.hostAndPort());
     }
     if (started.isAlive()) {
       terminate(true);
@@ -460,10 +350,9 @@ public final class PrivateServer implements AutoCloseable {
               + ")"
               + logTail());
     }
-    awaitExit(started);
+    started.awaitExit();
     process = null;
-    String output = readFrom(log, logStart).toLowerCase(Locale.ROOT);
-    if (output.contains("address already in use")) {
+    if (started.outputSinceStart().toLowerCase(Locale.ROOT).contains("address already in use")) {
       return false;
     }
     throw new IllegalStateException(
@@ -475,182 +364,32 @@ public final class PrivateServer implements AutoCloseable {
             + logTail());
   }
 
-  private List<String> command() {
-    List<String> command =
-        new ArrayList<>(kind.command(binary, port(), directory, probeTls != null));
-    command.addAll(extraArgs);
-    return command;
-  }
-
   /** Ends the current process, if any, and waits for it; the port is closed on return. */
   private void terminate(boolean forcibly) {
-    Process current = process;
+    ManagedProcess current = process;
     if (current == null) {
       return;
     }
-    List<ProcessHandle> children = current.descendants().toList();
     if (forcibly) {
-      current.destroyForcibly();
+      current.kill();
     } else {
-      current.destroy();
-    }
-    if (!awaitExit(current) && !forcibly) {
-      current.destroyForcibly();
-      awaitExit(current);
-    }
-    children.forEach(ProcessHandle::destroyForcibly);
-    if (current.isAlive()) {
-      throw new IllegalStateException(
-          kind.binary
-              + " (pid "
-              + current.pid()
-              + ") on "
-              + address.hostAndPort()
-              + " did not exit after SIGKILL");
+      current.stop();
     }
     process = null;
   }
 
-  private static boolean awaitExit(Process process) {
-    try {
-      return process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for pid " + process.pid(), e);
-    }
-  }
-
   private String logTail() {
-    return readTail(log);
-  }
-
-  private static String readTail(Path log) {
-    List<String> lines;
-    try {
-      lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-    } catch (IOException e) {
-      return "; cannot read its log " + log + ": " + e.getMessage();
-    }
-    if (lines.isEmpty()) {
-      return "; its log " + log + " is empty";
-    }
-    List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-    return "; its log " + log + " ends with:\n  " + String.join("\n  ", tail);
-  }
-
-  private static String readFrom(Path file, long offset) {
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      int from = (int) Math.min(offset, bytes.length);
-      return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static long fileSize(Path file) {
-    try {
-      return Files.exists(file) ? Files.size(file) : 0;
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a private server", e);
-    }
-  }
-
-  /** A port nobody listens on right now; shared with the other private launchers. */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on " + HOST, e);
-    }
+    return ServerFiles.tail(kind.binary, log);
   }
 
   /** The nats-server binary, for the cluster launcher; fails as {@link #nats()} does. */
   static Path natsBinary() {
-    return findBinary(Kind.NATS);
+    return findBinary(PrivateServerKind.NATS);
   }
 
-  private static Path findBinary(Kind kind) {
-    return findExecutable(
+  private static Path findBinary(PrivateServerKind kind) {
+    return ServerFiles.findExecutable(
         kind.binary,
         "sudo apt-get install -y " + kind.debianPackage + ", or run " + TestServices.SCRIPT);
-  }
-
-  /**
-   * The executable {@code binary} on the PATH or in the usual system directories; shared with the
-   * other private launchers.
-   *
-   * @param installHint how to install it, such as {@code sudo apt-get install -y redis-server}
-   * @throws IllegalStateException naming the directories searched and the hint if it is missing
-   */
-  static Path findExecutable(String binary, String installHint) {
-    Set<Path> directories = new LinkedHashSet<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String entry : path.split(File.pathSeparator)) {
-        if (!entry.isBlank()) {
-          directories.add(Path.of(entry));
-        }
-      }
-    }
-    EXTRA_DIRECTORIES.forEach(d -> directories.add(Path.of(d)));
-    for (Path directory : directories) {
-      Path candidate = directory.resolve(binary);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(
-        binary
-            + " is not installed: not found in "
-            + directories
-            + "; install it (Debian/Ubuntu: "
-            + installHint
-            + " as root)");
-  }
-
-  static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
-  }
-
-  /** Shutdown hook: no locks (a test thread may hold one), just SIGKILL and clean up. */
-  private static void killAllOpen() {
-    List<PrivateServer> servers = List.copyOf(OPEN);
-    for (PrivateServer server : servers) {
-      Process current = server.process;
-      if (current != null) {
-        current.descendants().forEach(ProcessHandle::destroyForcibly);
-        current.destroyForcibly();
-      }
-    }
-    for (PrivateServer server : servers) {
-      Process current = server.process;
-      try {
-        if (current != null) {
-          current.waitFor(2, TimeUnit.SECONDS);
-        }
-        deleteRecursively(server.directory);
-      } catch (InterruptedException | RuntimeException e) {
-        // Best effort while the JVM exits; nothing is left to report to.
-      }
-    }
   }
 }

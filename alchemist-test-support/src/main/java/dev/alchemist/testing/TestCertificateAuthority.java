@@ -296,12 +296,12 @@ public final class TestCertificateAuthority implements AutoCloseable {
   @Override
   public void close() {
     OPEN.remove(this);
-    PrivateServer.deleteRecursively(directory);
+    ServerFiles.deleteRecursively(directory);
   }
 
   private void deleteQuietly() {
     try {
-      PrivateServer.deleteRecursively(directory);
+      ServerFiles.deleteRecursively(directory);
     } catch (RuntimeException e) {
       // Best effort while the JVM exits; nothing is left to report to.
     }
