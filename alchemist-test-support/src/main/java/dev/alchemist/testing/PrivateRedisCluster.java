@@ -125,15 +125,8 @@ public final class PrivateRedisCluster implements AutoCloseable {
                   "--cluster-config-file",
                   nodeDir.resolve("nodes.conf").toString(),
                   "--cluster-node-timeout",
-                  "2000",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--daemonize",
-                  "no",
-                  "--dir",
-                  nodeDir.toString()));
+                  "2000"));
+      command.addAll(PrivateServerKind.redisWithoutPersistence(nodeDir));
       if (tls != null) {
         command.addAll(
             List.of(

@@ -3,6 +3,7 @@ package dev.alchemist.testing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -29,22 +30,18 @@ enum PrivateServerKind {
     switch (this) {
       case REDIS:
         // With TLS the plain port is off (0) and the TLS port is the server's only port.
-        return List.of(
-            binary.toString(),
-            "--bind",
-            ServerFiles.HOST,
-            "--port",
-            tls ? "0" : p,
-            "--tls-port",
-            tls ? p : "0",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--daemonize",
-            "no",
-            "--dir",
-            directory.toString());
+        List<String> redis =
+            new ArrayList<>(
+                List.of(
+                    binary.toString(),
+                    "--bind",
+                    ServerFiles.HOST,
+                    "--port",
+                    tls ? "0" : p,
+                    "--tls-port",
+                    tls ? p : "0"));
+        redis.addAll(redisWithoutPersistence(directory));
+        return redis;
       case NATS:
         return List.of(
             binary.toString(),
@@ -57,6 +54,15 @@ enum PrivateServerKind {
             directory.resolve("jetstream").toString());
     }
     throw new AssertionError(this);
+  }
+
+  /**
+   * The arguments of a Redis that keeps nothing ({@code --save "" --appendonly no}), runs in the
+   * foreground and works in {@code directory}: a restarted private Redis is empty.
+   */
+  static List<String> redisWithoutPersistence(Path directory) {
+    return List.of(
+        "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", directory.toString());
   }
 
   void probe(ServiceAddress address, @Nullable SSLContext tls) throws IOException {
