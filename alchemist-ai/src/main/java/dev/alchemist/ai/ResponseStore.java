@@ -4,7 +4,7 @@ import dev.alchemist.ai.internal.CacheResponseStore;
 import dev.alchemist.ai.internal.InMemoryResponseStore;
 import dev.alchemist.cache.CacheManager;
 import dev.alchemist.cache.CachePolicy;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

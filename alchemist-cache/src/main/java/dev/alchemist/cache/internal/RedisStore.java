@@ -2,7 +2,7 @@ package dev.alchemist.cache.internal;
 
 import dev.alchemist.cache.CircuitState;
 import dev.alchemist.core.AlchemistException;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;

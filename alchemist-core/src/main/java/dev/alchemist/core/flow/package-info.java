@@ -29,8 +29,9 @@
  * since an unbounded table keyed by tokens arriving from the network is a memory leak. It belongs
  * there, not in a general-purpose utility here.
  *
- * <p>{@link dev.alchemist.core.store.MessageWindow} maps a visible range onto keyset pages of the
- * message repository, so a view over a long dialog reads only the rows on screen.
+ * <p>{@code MessageWindow} in alchemist-store ({@code dev.alchemist.store}) maps a visible range
+ * onto keyset pages of the message repository, so a view over a long dialog reads only the rows on
+ * screen.
  */
 @NullMarked
 package dev.alchemist.core.flow;

@@ -1,5 +1,6 @@
 package dev.alchemist.core.flow;
 
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
