@@ -36,7 +36,8 @@ public interface ResponseStore extends AutoCloseable {
   /**
    * Answers kept in the {@link CachePolicy#AI_RESPONSES} region (1 h) of {@code caches}: Redis,
    * Redis Cluster or the embedded store, shared by every instance. The manager's codec must know
-   * {@link CachedResponse}: build it with {@link AiCodecs#register}.
+   * {@link CachedResponse}: build it with {@link AiCodecs#register}. Needs {@code
+   * dev.alchemist:alchemist-cache}, an optional dependency of alchemist-ai, on the classpath.
    *
    * @throws IllegalArgumentException if the manager's codec does not know {@link CachedResponse}
    */
