@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The store in alchemist-core on embedded H2 (pass a JDBC URL, and optionally a user, to use
+ * The store (alchemist-store) on embedded H2 (pass a JDBC URL, and optionally a user, to use
  * PostgreSQL): a dialog, its messages, the last N, keyset pages back in time, a batching writer and
  * the {@code domain_stats} view.
  *

@@ -107,7 +107,7 @@ public final class OrderedShutdown implements SmartLifecycle {
     }
   }
 
-  /** Loaded only when alchemist-core is present. */
+  /** Loaded only when alchemist-store is present. */
   private static final class Writers {
     static void flush(List<AutoCloseable> writers) {
       List<CompletableFuture<Void>> flushes = new ArrayList<>();
