@@ -92,11 +92,19 @@ final class DialogEvents implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code events} in order on the blocking pool: under JetStream back-pressure a publish
-   * blocks, and the thread that completed a commit or a cache read must not.
+   * Publishes {@code events} in order without blocking the caller, the thread that completed a
+   * commit or a cache read. The in-process bus only queues each event for its subscribers, so they
+   * go out on the caller's thread; on JetStream a publish blocks under back-pressure, so they go
+   * out on the blocking pool.
    */
   void publishLater(DomainEvent... events) {
     counters.eventsPublished.add(events.length);
+    if (publisher == null) {
+      for (DomainEvent e : events) {
+        bus.publish(e);
+      }
+      return;
+    }
     blocking.execute(
         () -> {
           for (DomainEvent e : events) {
