@@ -5,7 +5,8 @@
  *
  * <ul>
  *   <li>{@link dev.alchemist.core.flow.DebouncedUpdater}: latest value wins, at most one delivery
- *       per interval (16 ms for 60 fps), leading edge when idle, trailing value always delivered.
+ *       per interval (16 ms for 60 fps) on a grid that a late timer does not stretch, leading edge
+ *       when idle, trailing value always delivered.
  *   <li>{@link dev.alchemist.core.flow.KeyedDebouncer}: the same per key on one shared timer, with
  *       idle keys forgotten after a timeout.
  *   <li>{@link dev.alchemist.core.flow.VirtualWindow}: which items intersect the viewport, for
