@@ -39,7 +39,7 @@ const state = {
   next: null, // cursor of the page before messages[0]; null when the start is reached
   loading: false,
   pagesLoaded: 0,
-  drawnRange: null,
+  drawn: null, // the list as last drawn: { count, scrollTop, from, to }
 };
 window.dashboard = state;
 
@@ -176,8 +176,9 @@ const spacer = $('spacer');
 function drawList() {
   const count = state.messages.length;
   spacer.style.height = `${count * ROW_HEIGHT}px`;
-  const range = visibleRange(count, ROW_HEIGHT, viewport.clientHeight, viewport.scrollTop, OVERSCAN);
-  state.drawnRange = range;
+  const scrollTop = viewport.scrollTop;
+  const range = visibleRange(count, ROW_HEIGHT, viewport.clientHeight, scrollTop, OVERSCAN);
+  state.drawn = { count, scrollTop, from: range.from, to: range.to };
   // Reuse the row elements: add or drop only the difference, then refill them.
   while (spacer.childElementCount > range.to - range.from) {
     spacer.lastElementChild.remove();
