@@ -18,6 +18,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TOKEN = 'browser-test-token';
 const MESSAGES = 100_000;
 const MIN_PANEL_FPS = 55;
+/** Rows the page may keep above and below the visible ones (OVERSCAN in dashboard.js). */
+const OVERSCAN = 8;
 const MEASURE_MS = 4000;
 const PANEL_WINDOWS = 5;
 const OLDER_PAGES = 12;
@@ -109,10 +111,12 @@ const animationFrameRate = (page) =>
  * the list and scroll position as they are now.
  */
 const inspectList = (page) =>
-  page.evaluate((total) => {
+  page.evaluate(({ total, overscan }) => {
     const viewport = document.getElementById('messages');
     const rows = [...viewport.querySelectorAll('.row')];
-    const { rowHeight, overscan, messages, drawn } = window.dashboard;
+    const { messages, drawn } = window.dashboard;
+    // Measured, not taken from the page: a page that draws more rows than it should must fail.
+    const rowHeight = rows.length ? rows[0].getBoundingClientRect().height : 1;
     const visible = Math.ceil(viewport.clientHeight / rowHeight) + 1;
     const wrong = rows.filter((row) => {
       const expected = total - drawn.count + Number(row.dataset.index) + 1;
@@ -130,7 +134,7 @@ const inspectList = (page) =>
       coversViewport: indexes.includes(top) && indexes.includes(last),
       current: drawn.count === messages.length && drawn.scrollTop === viewport.scrollTop,
     };
-  }, MESSAGES);
+  }, { total: MESSAGES, overscan: OVERSCAN });
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
