@@ -242,7 +242,7 @@ async function openDialog(dialogId) {
     state.messages = page.messages;
     state.next = page.next;
     setStatus('dialog-status', '', '');
-    drawListNow();
+    sizeSpacer();
     viewport.scrollTop = viewport.scrollHeight; // newest at the bottom, as in a chat
   } catch (e) {
     setStatus('dialog-status', `cannot open: ${e.message}`, 'error');
@@ -265,7 +265,7 @@ async function loadOlder() {
     const scrollTop = viewport.scrollTop;
     state.messages = page.messages.concat(state.messages);
     state.next = page.next;
-    drawListNow();
+    sizeSpacer();
     viewport.scrollTop = scrollTop + page.messages.length * ROW_HEIGHT;
   } catch (e) {
     setStatus('dialog-status', `older messages: ${e.message}`, 'error');
@@ -277,7 +277,7 @@ async function loadOlder() {
 }
 
 /** Sizes the spacer at once, so a scrollTop set right after is not clamped to the old height. */
-function drawListNow() {
+function sizeSpacer() {
   spacer.style.height = `${state.messages.length * ROW_HEIGHT}px`;
 }
 
