@@ -91,9 +91,12 @@ class DialogServerConfiguration {
 
   @Bean(destroyMethod = "close")
   DashboardPublisher dashboardPublisher(
-      ServerActivity activity, MeterRegistry registry, FrameFanout<String> fanout) {
+      ServerActivity activity,
+      MeterRegistry registry,
+      FrameFanout<String> fanout,
+      @Value("${dialog-server.dashboard.tick:250ms}") Duration tick) {
     DashboardPublisher publisher =
-        new DashboardPublisher(activity, new LatencyPercentiles(registry), fanout);
+        new DashboardPublisher(activity, new LatencyPercentiles(registry), fanout, tick);
     DebounceMetrics.of(publisher.updater()).bindTo(registry);
     return publisher;
   }
