@@ -109,10 +109,12 @@ trap stop_server EXIT
 
 now_ms() { date +%s%3N; }
 
-# The server's CPU ticks and RSS every half second, for window_stats.
+# The server's CPU ticks, RSS, the load average and the server's run-queue wait every half second,
+# for window_stats.
 sample_server() {
   while kill -0 "$SERVER_PID" 2> /dev/null; do
-    echo "$(now_ms) $(proc_cpu_ticks "$SERVER_PID") $(proc_status_kb "$SERVER_PID" VmRSS)"
+    echo "$(now_ms) $(proc_cpu_ticks "$SERVER_PID") $(proc_status_kb "$SERVER_PID" VmRSS)" \
+      "$(cut -d' ' -f1 /proc/loadavg) $(proc_runq_wait_ns "$SERVER_PID")"
     sleep 0.5
   done
 }

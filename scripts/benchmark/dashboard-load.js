@@ -172,6 +172,7 @@ async function main() {
     max_active_dialogs: peaks.activeDialogs,
     max_events_per_second: peaks.eventsPerSecond,
     drive_requests: drive.sent,
+    drive_ok: drive.ok,
     drive_failed: drive.failed,
     drive_rps: drive.began ? ((drive.sent * 1000) / (Date.now() - drive.began)).toFixed(1) : '0.0',
     client_cpu_pct: (((cpu.user + cpu.system) / wall) * 100).toFixed(1),

@@ -95,18 +95,28 @@ proc_status_kb() {
   awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status" 2>/dev/null
 }
 
-# Samples written by sample_server ("epoch_ms cpu_ticks rss_kb" a line) between two epoch_ms:
-# "cpu_pct_of_one_core rss_max_mb rss_mean_mb samples". CPU is the ticks spent between the first
-# and the last sample inside the window over the time between them.
+# The nanoseconds all of PID's threads have spent runnable but waiting for a core (schedstat's
+# second field): what a busy machine takes from the server beyond its own CPU time.
+proc_runq_wait_ns() {
+  cat /proc/"$1"/task/*/schedstat 2> /dev/null | awk '{ s += $2 } END { printf "%.0f\n", s }'
+}
+
+# Samples written by sample_server ("epoch_ms cpu_ticks rss_kb load1 runq_wait_ns" a line) between
+# two epoch_ms: "cpu_pct_of_one_core rss_max_mb rss_mean_mb samples load1_mean runq_wait_ms_per_s".
+# CPU and waiting are the growth between the first and the last sample inside the window over the
+# time between them; the last two are NA for samples without those columns.
 window_stats() {
   awk -v from="$2" -v to="$3" -v hz="$4" '
     $1 >= from && $1 <= to {
-      if (n == 0) { t0 = $1; c0 = $2 }
-      t1 = $1; c1 = $2; n++; sum += $3; if ($3 > max) max = $3
+      if (n == 0) { t0 = $1; c0 = $2; w0 = $5 }
+      t1 = $1; c1 = $2; w1 = $5; n++; sum += $3; if ($3 > max) max = $3
+      if (NF >= 5) { load += $4; full++ }
     }
     END {
-      if (n < 2 || t1 == t0) { print "NA NA NA " n; exit }
-      printf "%.1f %.0f %.0f %d\n", (c1 - c0) / hz * 100000 / (t1 - t0), max / 1024, sum / n / 1024, n
+      if (n < 2 || t1 == t0) { print "NA NA NA " n " NA NA"; exit }
+      printf "%.1f %.0f %.0f %d", (c1 - c0) / hz * 100000 / (t1 - t0), max / 1024, sum / n / 1024, n
+      if (full == n) printf " %.1f %.0f\n", load / n, (w1 - w0) / 1e6 * 1000 / (t1 - t0)
+      else print " NA NA"
     }' "$1"
 }
 
@@ -160,6 +170,11 @@ client_window() {
   window_stats "$OUT/samples.txt" "$from" "$to" "$HZ" | cut -d' ' -f1-3
 }
 
+# What a dashboard phase's driver asked and got: "N of M dialog messages answered 201".
+driven() {
+  echo "$(kvn "$OUT/$1.txt" drive_ok) of $(kvn "$OUT/$1.txt" drive_requests) driving messages answered"
+}
+
 # report LOADAVG_BEFORE IDLE_RSS_KB PEAK_RSS_KB: the phase table and the guide's targets, read
 # from the files a run left in $OUT (HZ: clock ticks a second).
 report() {
@@ -168,20 +183,21 @@ report() {
   echo
   echo "== phases: the server's CPU (% of one core; $cores cores here) and RSS; events published;"
   echo "   dashboard frames made (topic all), sent to sockets and skipped (latest-wins); the load"
-  echo "   generator's own CPU (% of one core)"
-  printf '%-15s %7s %8s %8s %9s %8s %9s %8s %8s\n' \
-    phase seconds cpu rss events/s made/s sent/s skipped generator
-  local name begin end gen cpu rss _ seconds peak_events=0 rate made sent skipped
+  echo "   generator's own CPU (% of one core); the machine's load average and how long the server's"
+  echo "   threads waited for a core (ms per second, summed over threads: a busy machine's share)"
+  printf '%-15s %7s %8s %8s %9s %8s %9s %8s %9s %6s %6s\n' \
+    phase seconds cpu rss events/s made/s sent/s skipped generator load wait
+  local name begin end gen cpu rss _ seconds peak_events=0 rate made sent skipped load wait
   while read -r name begin end gen; do
-    read -r cpu rss _ _ < <(window_stats "$OUT/samples.txt" "$begin" "$end" "$HZ")
+    read -r cpu rss _ _ load wait < <(window_stats "$OUT/samples.txt" "$begin" "$end" "$HZ")
     seconds=$(awk -v b="$begin" -v e="$end" 'BEGIN { printf "%.1f", (e - b) / 1000 }')
     rate=$(per_second "$(phase_delta "$name" alchemist_nats_published_total)" "$seconds")
     if [ "$rate" -gt "$peak_events" ]; then peak_events=$rate; fi
     made=$(per_second "$(phase_delta "$name" alchemist_flow_updates_total 'outcome="delivered"')" "$seconds")
     sent=$(per_second "$(phase_delta "$name" alchemist_flow_fanout_frames_total 'outcome="sent"')" "$seconds")
     skipped=$(phase_delta "$name" alchemist_flow_fanout_frames_total 'outcome="skipped"')
-    printf '%-15s %7s %7s%% %5s MB %9s %8s %9s %8s %7s%%\n' \
-      "$name" "$seconds" "$cpu" "$rss" "$rate" "$made" "$sent" "$skipped" "$gen"
+    printf '%-15s %7s %7s%% %5s MB %9s %8s %9s %8s %8s%% %6s %6s\n' \
+      "$name" "$seconds" "$cpu" "$rss" "$rate" "$made" "$sent" "$skipped" "$gen" "$load" "$wait"
   done < "$OUT/phases.txt"
 
   local ab_p50 ab_p99 ab_rps ab_errors
@@ -227,9 +243,9 @@ report() {
   target "stream errors" "=" 0 "" "$wrk_errors" \
     "wrk -t12 -c400: $streams answers complete ($(wrk_rps "$OUT/wrk.txt") req/s, p99 $(kv "$OUT/wrk.txt" stream_p99_ms) ms); peak open streams $(kv "$OUT/stream-monitor.txt" max_active_streams)"
   target "dashboard 100: frames/s, min" ">=" 55 fps "$(kv "$OUT/dashboard-100.txt" fps_min)" \
-    "p50 $(kv "$OUT/dashboard-100.txt" fps_p50) fps; server CPU $d100_cpu %; the client $(kv "$OUT/dashboard-100.txt" client_cpu_pct) %"
+    "p50 $(kv "$OUT/dashboard-100.txt" fps_p50) fps; server CPU $d100_cpu %; the client $(kv "$OUT/dashboard-100.txt" client_cpu_pct) %; $(driven dashboard-100)"
   target "dashboard 1000: frames/s, min" ">=" 55 fps "$(kv "$OUT/dashboard-1000.txt" fps_min)" \
-    "p50 $(kv "$OUT/dashboard-1000.txt" fps_p50) fps; server CPU $d1000_cpu %; the client $(kv "$OUT/dashboard-1000.txt" client_cpu_pct) %"
+    "p50 $(kv "$OUT/dashboard-1000.txt" fps_p50) fps; server CPU $d1000_cpu %; the client $(kv "$OUT/dashboard-1000.txt" client_cpu_pct) %; $(driven dashboard-1000)"
   target "dashboard sockets dropped" "=" 0 "" "$drops" \
     "closed or never connected, of 100 + 100 + 1000; wscat: $frames frames in $wscat_seconds s"
   if [ "$peak_events" -ge 10000 ]; then
