@@ -9,7 +9,8 @@
 #
 #   bash scripts/benchmark.sh                  # embedded defaults (in-process cache, bus, H2)
 #   bash scripts/benchmark.sh --quick          # shorter phases (wrk 10 s), for a smoke run
-#   bash scripts/benchmark.sh --real-services  # Redis, NATS and PostgreSQL of scripts/services.sh
+#   bash scripts/benchmark.sh --real-services  # Redis, NATS and PostgreSQL of scripts/services.sh,
+#                                              # under names of the run's own, removed afterwards
 #   bash scripts/benchmark.sh -- --alchemist.cache.redis-uri=redis://127.0.0.1:6379 ...
 #
 # Options: --port N (else a free one), --out DIR (else examples/dialog-server/target/benchmark),
@@ -24,7 +25,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=benchmark/lib.sh
 source "$ROOT/scripts/benchmark/lib.sh"
 
-QUICK=0 INSTALL=1 BUILD=0 PORT="" OUT="$ROOT/examples/dialog-server/target/benchmark"
+QUICK=0 INSTALL=1 BUILD=0 REAL=0 PORT="" OUT="$ROOT/examples/dialog-server/target/benchmark"
 SERVER_ARGS=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -33,17 +34,26 @@ while [ "$#" -gt 0 ]; do
     --build) BUILD=1 ;;
     --port) PORT=$2; shift ;;
     --out) OUT=$2; shift ;;
-    --real-services)
-      SERVER_ARGS+=(--alchemist.cache.redis-uri=redis://127.0.0.1:6379
-        --alchemist.nats.servers=nats://127.0.0.1:4222 --alchemist.nats.streams.events.development=true
-        --alchemist.store.embedded=false --alchemist.store.jdbc-url=jdbc:postgresql://127.0.0.1:5432/test
-        --alchemist.store.user=postgres) ;;
+    --real-services) REAL=1 ;;
     --) shift; SERVER_ARGS+=("$@"); break ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "benchmark.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+
+# --real-services: Redis, NATS and PostgreSQL at the addresses of scripts/services.sh, under a name
+# of this run's own (key prefix, subject root, a memory stream, a schema), removed at the end.
+REAL_NAME=""
+if [ "$REAL" = 1 ]; then
+  REAL_NAME="bench_dialog_$(date +%s)_$$"
+  SERVER_ARGS=(--alchemist.cache.redis-uri=redis://127.0.0.1:6379 --alchemist.cache.key-prefix="$REAL_NAME"
+    --alchemist.nats.servers=nats://127.0.0.1:4222 --alchemist.nats.subject-root="$REAL_NAME"
+    --alchemist.nats.streams.events.name="${REAL_NAME^^}" --alchemist.nats.streams.events.subjects="$REAL_NAME.>"
+    --alchemist.nats.streams.events.storage=memory --alchemist.nats.streams.events.development=true
+    --alchemist.store.embedded=false --alchemist.store.jdbc-url=jdbc:postgresql://127.0.0.1:5432/test
+    --alchemist.store.user=postgres --alchemist.store.schema="$REAL_NAME" "${SERVER_ARGS[@]}")
+fi
 
 JAR="$ROOT/examples/dialog-server/target/examples-dialog-server.jar"
 TOOLS=${BENCH_TOOLS:-$ROOT/target/benchmark-tools}
@@ -104,8 +114,24 @@ stop_server() {
     wait "$SERVER_PID" 2> /dev/null || true
   fi
   SERVER_PID=""
+  if [ -n "$REAL_NAME" ]; then
+    remove_real_names
+  fi
 }
 trap stop_server EXIT
+
+# What --real-services created: the schema, the cache's keys and the event stream.
+remove_real_names() {
+  local name=$REAL_NAME
+  REAL_NAME=""
+  echo "== removing $name from PostgreSQL, Redis and NATS"
+  psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS \"$name\" CASCADE" ||
+    echo "   could not drop schema $name" >&2
+  redis-cli -h 127.0.0.1 --scan --pattern "$name*" | xargs -r redis-cli -h 127.0.0.1 del > /dev/null ||
+    echo "   could not delete Redis keys $name*" >&2
+  node "$CLIENTS/nats-delete-stream.js" 127.0.0.1:4222 "${name^^}" > /dev/null ||
+    echo "   could not delete stream ${name^^}" >&2
+}
 
 now_ms() { date +%s%3N; }
 
@@ -201,6 +227,11 @@ LUA
 
 main() {
   install_missing
+  if [ "$REAL" = 1 ]; then
+    bash "$ROOT/scripts/services.sh" redis nats postgres
+    command -v psql > /dev/null && command -v redis-cli > /dev/null ||
+      die "--real-services removes its schema and keys with psql and redis-cli: install them"
+  fi
   mkdir -p "$OUT"
   rm -f "$OUT"/*.txt "$OUT"/*.err "$OUT"/*.time
   if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
