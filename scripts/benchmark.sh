@@ -125,12 +125,16 @@ remove_real_names() {
   local name=$REAL_NAME
   REAL_NAME=""
   echo "== removing $name from PostgreSQL, Redis and NATS"
-  psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS \"$name\" CASCADE" ||
-    echo "   could not drop schema $name" >&2
+  PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postgres -d test -qc \
+    "DROP SCHEMA IF EXISTS \"$name\" CASCADE" || echo "   could not drop schema $name" >&2
   redis-cli -h 127.0.0.1 --scan --pattern "$name*" | xargs -r redis-cli -h 127.0.0.1 del > /dev/null ||
     echo "   could not delete Redis keys $name*" >&2
-  node "$CLIENTS/nats-delete-stream.js" 127.0.0.1:4222 "${name^^}" > /dev/null ||
-    echo "   could not delete stream ${name^^}" >&2
+  local answer
+  answer=$(node "$CLIENTS/nats-delete-stream.js" 127.0.0.1:4222 "${name^^}") || answer=""
+  case "$answer" in
+    *'"success":true'*) ;;
+    *) echo "   could not delete stream ${name^^}: ${answer:-no answer}" >&2 ;;
+  esac
 }
 
 now_ms() { date +%s%3N; }

@@ -75,6 +75,7 @@ class BenchmarkScriptTest {
     assertThat(lib("wrk_rps " + wrk)).isEqualTo("250.77");
     assertThat(lib("wrk_socket_errors " + wrk)).isEqualTo("0");
     assertThat(lib("wrk_non2xx " + wrk)).isEqualTo("0");
+    assertThat(lib("wrk_timeouts " + wrk)).isEqualTo("0");
     assertThat(lib("kv " + wrk + " streams_complete")).isEqualTo("2533");
     assertThat(lib("kv " + wrk + " stream_p99_ms")).isEqualTo("1896.7");
 
@@ -84,6 +85,7 @@ class BenchmarkScriptTest {
             "  Socket errors: connect 1, read 2, write 3, timeout 317\n",
             "  Non-2xx or 3xx responses: 5\n");
     assertThat(lib("wrk_socket_errors " + failing)).isEqualTo("323");
+    assertThat(lib("wrk_timeouts " + failing)).isEqualTo("317");
     assertThat(lib("wrk_non2xx " + failing)).isEqualTo("5");
     assertThat(lib("kvn " + failing + " streams_incomplete")).isEqualTo("0");
   }
@@ -152,7 +154,8 @@ class BenchmarkScriptTest {
             "CPU, steady state < 50 % 24.6 % PASS",
             "3 target(s) failed");
     // The phase table: dashboard frames made, sent and skipped from the Prometheus deltas.
-    assertThat(report).containsPattern("dashboard-100 11\\.3 63\\.1% [0-9]+ MB 147 34 3354 0 ");
+    assertThat(report)
+        .containsPattern("dashboard-100 11\\.3 63\\.1 [0-9]+ 147 34 3354 0 15\\.0 NA NA");
   }
 
   private String lib(String command) throws Exception {
