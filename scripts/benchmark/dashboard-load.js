@@ -13,11 +13,12 @@
 'use strict';
 const http = require('http');
 const WebSocket = require('ws');
+const { parseArgs, percentile } = require('./common');
 
-const args = parseArgs(process.argv.slice(2), {
+const args = parseArgs('dashboard-load', process.argv.slice(2), {
   url: '', connections: '100', duration: '20', warmup: '2', domain: 'all',
   drive: '', 'drive-rps': '0', 'drive-dialogs': '10', 'connect-timeout': '30',
-});
+}, 'ws://host:port/dashboard');
 const connections = Number(args.connections);
 const durationMs = Number(args.duration) * 1000;
 const warmupMs = Number(args.warmup) * 1000;
@@ -30,23 +31,6 @@ const peaks = { activeStreams: 0, activeDialogs: 0, eventsPerSecond: 0 };
 const drive = { sent: 0, ok: 0, failed: 0, began: 0 };
 const cpuStart = process.cpuUsage();
 const wallStart = process.hrtime.bigint();
-
-function parseArgs(argv, defaults) {
-  const out = { ...defaults };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, '');
-    if (!(key in defaults) || i + 1 >= argv.length) {
-      console.error(`dashboard-load: unknown or valueless option ${argv[i]}`);
-      process.exit(2);
-    }
-    out[key] = argv[i + 1];
-  }
-  if (!out.url) {
-    console.error('dashboard-load: --url ws://host:port/dashboard is required');
-    process.exit(2);
-  }
-  return out;
-}
 
 function open(index) {
   return new Promise((resolve) => {
@@ -123,11 +107,6 @@ async function startDriver() {
   return () => { clearInterval(timer); agent.destroy(); };
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 async function main() {
   const connectStart = Date.now();
   const pending = [];
@@ -163,8 +142,8 @@ async function main() {
     window_start_ms: windowStart,
     window_end_ms: windowEnd,
     frames_total: sockets.reduce((a, s) => a + s.frames, 0),
-    fps_p50: percentile(rates, 50).toFixed(1),
-    fps_p10: percentile(rates, 10).toFixed(1),
+    fps_p50: percentile(rates, 50, 0).toFixed(1),
+    fps_p10: percentile(rates, 10, 0).toFixed(1),
     fps_min: (rates[0] || 0).toFixed(1),
     fps_mean: mean.toFixed(1),
     fps_max: (rates[rates.length - 1] || 0).toFixed(1),

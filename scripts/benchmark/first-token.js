@@ -8,22 +8,14 @@
 //   node first-token.js --url http://127.0.0.1:8080/api/stream --requests 100 --interval-ms 100
 'use strict';
 const http = require('http');
+const { parseArgs, percentile } = require('./common');
 
-const defaults = { url: '', requests: '100', 'interval-ms': '100', timeout: '30' };
-const args = { ...defaults };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-  const key = argv[i].replace(/^--/, '');
-  if (!(key in defaults) || i + 1 >= argv.length) {
-    console.error(`first-token: unknown or valueless option ${argv[i]}`);
-    process.exit(2);
-  }
-  args[key] = argv[i + 1];
-}
-if (!args.url) {
-  console.error('first-token: --url http://host:port/api/stream is required');
-  process.exit(2);
-}
+const args = parseArgs(
+  'first-token',
+  process.argv.slice(2),
+  { url: '', requests: '100', 'interval-ms': '100', timeout: '30' },
+  'http://host:port/api/stream',
+);
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 const firstChunk = [];
@@ -68,9 +60,9 @@ function one() {
   });
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 'NA';
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
+function fixed(sorted, p) {
+  const value = percentile(sorted, p, null);
+  return value === null ? 'NA' : value.toFixed(1);
 }
 
 async function main() {
@@ -88,11 +80,11 @@ async function main() {
     ok: firstChunk.length,
     errors,
     error_reasons: Object.entries(reasons).map(([k, v]) => `${k}:${v}`).join(',') || 'none',
-    first_chunk_p50_ms: percentile(firstChunk, 50),
-    first_chunk_p90_ms: percentile(firstChunk, 90),
-    first_chunk_p99_ms: percentile(firstChunk, 99),
-    first_chunk_max_ms: percentile(firstChunk, 100),
-    headers_p50_ms: percentile(headers, 50),
+    first_chunk_p50_ms: fixed(firstChunk, 50),
+    first_chunk_p90_ms: fixed(firstChunk, 90),
+    first_chunk_p99_ms: fixed(firstChunk, 99),
+    first_chunk_max_ms: fixed(firstChunk, 100),
+    headers_p50_ms: fixed(headers, 50),
   };
   for (const [k, v] of Object.entries(out)) console.log(`${k}=${v}`);
 }

@@ -41,7 +41,8 @@ class BenchmarkScriptTest {
   @Test
   void nodeClientsAreValidJavaScript() throws Exception {
     assumeTrue(run("sh", "-c", "command -v node").exit == 0, "node is not installed");
-    for (String client : List.of("dashboard-load.js", "first-token.js")) {
+    for (String client :
+        List.of("common.js", "dashboard-load.js", "first-token.js", "nats-delete-stream.js")) {
       Path file = ROOT.resolve("scripts/benchmark").resolve(client);
       assertThat(run("node", "--check", file.toString()).exit).as(client).isZero();
     }
