@@ -3,7 +3,7 @@ package dev.alchemist.examples.dialogserver;
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.Message;
 import dev.alchemist.core.MessageRole;
-import dev.alchemist.core.store.AlchemistDatabase;
+import dev.alchemist.store.AlchemistDatabase;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
