@@ -6,7 +6,7 @@ import dev.alchemist.ai.internal.ChunkMetrics;
 import dev.alchemist.ai.internal.StreamHub;
 import dev.alchemist.ai.internal.StreamMetrics;
 import dev.alchemist.core.Checks;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import dev.alchemist.core.internal.SharedScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.alchemist.ai;
 
 import dev.alchemist.core.Checks;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.URI;

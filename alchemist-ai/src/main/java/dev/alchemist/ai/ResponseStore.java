@@ -4,7 +4,7 @@ import dev.alchemist.ai.internal.CacheResponseStore;
 import dev.alchemist.ai.internal.InMemoryResponseStore;
 import dev.alchemist.cache.CacheManager;
 import dev.alchemist.cache.CachePolicy;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +36,8 @@ public interface ResponseStore extends AutoCloseable {
   /**
    * Answers kept in the {@link CachePolicy#AI_RESPONSES} region (1 h) of {@code caches}: Redis,
    * Redis Cluster or the embedded store, shared by every instance. The manager's codec must know
-   * {@link CachedResponse}: build it with {@link AiCodecs#register}.
+   * {@link CachedResponse}: build it with {@link AiCodecs#register}. Needs {@code
+   * dev.alchemist:alchemist-cache}, an optional dependency of alchemist-ai, on the classpath.
    *
    * @throws IllegalArgumentException if the manager's codec does not know {@link CachedResponse}
    */

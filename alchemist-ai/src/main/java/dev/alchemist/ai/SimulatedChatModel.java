@@ -2,7 +2,7 @@ package dev.alchemist.ai;
 
 import dev.alchemist.ai.internal.SimulatedModel;
 import dev.alchemist.core.Checks;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;

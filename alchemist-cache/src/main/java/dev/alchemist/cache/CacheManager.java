@@ -2,9 +2,9 @@ package dev.alchemist.cache;
 
 import dev.alchemist.cache.internal.DefaultCacheManager;
 import dev.alchemist.core.Checks;
+import dev.alchemist.core.Ticker;
 import dev.alchemist.core.codec.CodecRegistry;
 import dev.alchemist.core.codec.KryoCodecs;
-import dev.alchemist.core.flow.Ticker;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;

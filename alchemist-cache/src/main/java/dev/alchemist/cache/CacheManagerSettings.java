@@ -1,7 +1,7 @@
 package dev.alchemist.cache;
 
+import dev.alchemist.core.Ticker;
 import dev.alchemist.core.codec.CodecRegistry;
-import dev.alchemist.core.flow.Ticker;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.alchemist.nats;
 
 import dev.alchemist.core.Checks;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -165,16 +166,19 @@ public class AlchemistAiAutoConfiguration {
       AlchemistAiProperties properties, ListableBeanFactory beans) {
     AlchemistAiProperties.AnswerCache p = properties.getAnswerCache();
     AlchemistAiProperties.Store choice = p.getStore();
+    boolean cacheModule = cacheModulePresent(beans);
     ResponseStore store =
-        choice != AlchemistAiProperties.Store.MEMORY && CACHE_PRESENT
-            ? CacheStore.find(beans)
-            : null;
+        choice != AlchemistAiProperties.Store.MEMORY && cacheModule ? CacheStore.find(beans) : null;
     if (store == null) {
       if (choice == AlchemistAiProperties.Store.CACHE) {
         throw new IllegalStateException(
-            PREFIX
-                + "answer-cache.store=cache needs a CacheManager (alchemist-cache), and there is"
-                + " none");
+            cacheModule
+                ? PREFIX
+                    + "answer-cache.store=cache needs a CacheManager (alchemist-cache), and there is"
+                    + " none"
+                : PREFIX
+                    + "answer-cache.store=cache needs alchemist-cache on the classpath, an optional"
+                    + " dependency of alchemist-ai: add dev.alchemist:alchemist-cache");
       }
       store =
           build(
@@ -183,9 +187,17 @@ public class AlchemistAiAutoConfiguration {
     return responseCache(p, store);
   }
 
-  private static final boolean CACHE_PRESENT =
-      ClassUtils.isPresent(
-          "dev.alchemist.cache.CacheManager", AlchemistAiAutoConfiguration.class.getClassLoader());
+  /**
+   * Whether alchemist-cache, an optional dependency of alchemist-ai, is on the application's
+   * classpath; {@link CacheStore} is loaded only then.
+   */
+  private static boolean cacheModulePresent(ListableBeanFactory beans) {
+    ClassLoader loader =
+        beans instanceof ConfigurableBeanFactory configurable
+            ? configurable.getBeanClassLoader()
+            : AlchemistAiAutoConfiguration.class.getClassLoader();
+    return ClassUtils.isPresent("dev.alchemist.cache.CacheManager", loader);
+  }
 
   /** Loaded only when alchemist-cache is present. */
   private static final class CacheStore {

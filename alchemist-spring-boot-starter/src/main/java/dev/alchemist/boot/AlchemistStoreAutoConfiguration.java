@@ -4,8 +4,8 @@ import static dev.alchemist.boot.internal.PropertyChecks.build;
 import static dev.alchemist.boot.internal.PropertyChecks.set;
 import static dev.alchemist.boot.internal.PropertyChecks.setSecret;
 
-import dev.alchemist.core.store.AlchemistDatabase;
-import dev.alchemist.core.store.PoolSettings;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.PoolSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code alchemist.store.*}: the {@link dev.alchemist.core.store.AlchemistDatabase}. When Boot made
- * a {@code DataSource} ({@code spring.datasource.*}) and no {@code jdbc-url} is set here, the store
+ * {@code alchemist.store.*}: the {@link dev.alchemist.store.AlchemistDatabase}. When Boot made a
+ * {@code DataSource} ({@code spring.datasource.*}) and no {@code jdbc-url} is set here, the store
  * uses that DataSource and the pool settings here do not apply. {@code toString()} is {@link
  * Object}'s, so the password never shows.
  */

@@ -142,6 +142,21 @@ class AlchemistAiAutoConfigurationTest {
   }
 
   @Test
+  void answerCacheStoreCache_withoutCacheModule_failsNamingTheArtifactToAdd() {
+    Runners.alchemist()
+        .withClassLoader(new FilteredClassLoader(CacheManager.class))
+        .withPropertyValues(
+            "alchemist.ai.answer-cache.enabled=true", "alchemist.ai.answer-cache.store=cache")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("alchemist.ai.answer-cache.store=cache")
+                    .hasMessageContaining("add dev.alchemist:alchemist-cache"));
+  }
+
+  @Test
   void modelWarmer_modelsListed_startsWithTheContext() {
     Runners.alchemist()
         .withPropertyValues(

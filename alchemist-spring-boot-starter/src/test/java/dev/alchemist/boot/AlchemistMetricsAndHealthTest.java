@@ -3,8 +3,8 @@ package dev.alchemist.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.alchemist.cache.CacheManager;
-import dev.alchemist.core.store.AlchemistDatabase;
 import dev.alchemist.metrics.RequestTracker;
+import dev.alchemist.store.AlchemistDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -3,7 +3,7 @@ package dev.alchemist.boot;
 import static dev.alchemist.boot.AlchemistCacheAutoConfigurationTest.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.alchemist.core.store.AlchemistDatabase;
+import dev.alchemist.store.AlchemistDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;

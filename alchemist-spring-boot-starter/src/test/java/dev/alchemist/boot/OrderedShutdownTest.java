@@ -3,11 +3,11 @@ package dev.alchemist.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.alchemist.cache.CacheManager;
-import dev.alchemist.core.store.AlchemistDatabase;
-import dev.alchemist.core.store.BatchingWriter;
 import dev.alchemist.nats.EventBus;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.JetStreamPublisher;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.BatchingWriter;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;

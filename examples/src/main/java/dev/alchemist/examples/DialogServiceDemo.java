@@ -5,8 +5,10 @@ import dev.alchemist.examples.dialog.DialogOptions;
 import dev.alchemist.examples.dialog.DialogReport;
 import dev.alchemist.examples.dialog.DialogService;
 import dev.alchemist.examples.dialog.GuideTargets;
+import dev.alchemist.examples.dialog.WarmUp;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The flagship example: N simulated users chatting at once with a dialog service built from every
@@ -54,10 +56,13 @@ public final class DialogServiceDemo {
    */
   public static DialogReport run(DialogOptions options, PrintStream out) throws Exception {
     out.printf(
-        "Alchemist dialog service: %d users, %s%n  %s%n",
+        Locale.ROOT,
+        "Alchemist dialog service: %d users arriving within %.1f s (--ramp-up), %s%n  %s%n",
         options.users(),
+        options.rampUp().toMillis() / 1000.0,
         options.turns() == 0 ? "turns for " + options.duration() : options.turns() + " turns each",
         options.backends());
+    WarmUp.run(options, out);
     try (DialogService service = DialogService.start(options)) {
       out.println("  Prometheus endpoint: " + service.metricsUri());
       Duration guard =

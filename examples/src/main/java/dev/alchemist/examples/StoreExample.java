@@ -4,18 +4,18 @@ import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
 import dev.alchemist.core.MessageRole;
-import dev.alchemist.core.store.AlchemistDatabase;
-import dev.alchemist.core.store.BatchSettings;
-import dev.alchemist.core.store.BatchingWriter;
-import dev.alchemist.core.store.MessageCursor;
-import dev.alchemist.core.store.MessagePage;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.BatchSettings;
+import dev.alchemist.store.BatchingWriter;
+import dev.alchemist.store.MessageCursor;
+import dev.alchemist.store.MessagePage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The store in alchemist-core on embedded H2 (pass a JDBC URL, and optionally a user, to use
+ * The store (alchemist-store) on embedded H2 (pass a JDBC URL, and optionally a user, to use
  * PostgreSQL): a dialog, its messages, the last N, keyset pages back in time, a batching writer and
  * the {@code domain_stats} view.
  *

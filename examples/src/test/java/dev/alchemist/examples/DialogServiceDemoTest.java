@@ -35,7 +35,9 @@ class DialogServiceDemoTest {
                 "--tokens",
                 "12",
                 "--tokens-per-second",
-                "2000"),
+                "2000",
+                "--warm-up",
+                "20"),
             out);
 
     var s = report.stats();
@@ -67,6 +69,8 @@ class DialogServiceDemoTest {
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(printed)
+        // The warm-up runs on its own service: none of its counts reach the report above.
+        .contains("warm-up: 20 users x 2 turns on a throwaway embedded service")
         .contains("| dialogs ")
         .contains("events/s")
         .contains("dialog.post")
@@ -107,6 +111,17 @@ class DialogServiceDemoTest {
         .hasMessage("--writer-lanes must be >= 1 but was 0");
     assertThatThrownBy(() -> DialogOptions.parse("--writer-lanes", "5"))
         .hasMessage("--writer-lanes must be <= 4 but was 5");
+    assertThatThrownBy(() -> DialogOptions.parse("--warm-up", "-1"))
+        .hasMessage("--warm-up must be >= 0 but was -1");
+  }
+
+  @Test
+  void parse_defaults_warmUpAndRampUpBeforeTheClock() {
+    DialogOptions o = DialogOptions.defaults();
+
+    assertThat(o.warmUpUsers()).isEqualTo(300);
+    assertThat(o.rampUp()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(DialogOptions.parse("--warm-up", "0").warmUpUsers()).isZero();
   }
 
   @Test

@@ -5,7 +5,7 @@ import dev.alchemist.ai.AiListener;
 import dev.alchemist.ai.StreamSummary;
 import dev.alchemist.ai.StreamTimeouts;
 import dev.alchemist.ai.TokenStream;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

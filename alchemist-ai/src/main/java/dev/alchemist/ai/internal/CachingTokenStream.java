@@ -6,7 +6,7 @@ import dev.alchemist.ai.ChatModel;
 import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.StreamSummary;
 import dev.alchemist.ai.TokenStream;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import io.micrometer.core.instrument.Counter;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

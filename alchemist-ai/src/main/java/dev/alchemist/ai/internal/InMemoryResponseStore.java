@@ -2,7 +2,7 @@ package dev.alchemist.ai.internal;
 
 import dev.alchemist.ai.CachedResponse;
 import dev.alchemist.ai.ResponseStore;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.alchemist.ai.internal;
 import dev.alchemist.ai.AiListener;
 import dev.alchemist.ai.CachedResponse;
 import dev.alchemist.ai.StreamTimeouts;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 

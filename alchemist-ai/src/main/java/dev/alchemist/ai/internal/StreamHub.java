@@ -6,7 +6,7 @@ import dev.alchemist.ai.ChunkPolicy;
 import dev.alchemist.ai.ChunkStream;
 import dev.alchemist.ai.StreamSummary;
 import dev.alchemist.ai.TokenStream;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.alchemist.bench.store;
 
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.Message;
-import dev.alchemist.core.store.AlchemistDatabase;
+import dev.alchemist.store.AlchemistDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;

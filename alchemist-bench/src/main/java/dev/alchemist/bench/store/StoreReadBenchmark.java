@@ -2,8 +2,8 @@ package dev.alchemist.bench.store;
 
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.Message;
-import dev.alchemist.core.store.AlchemistDatabase;
-import dev.alchemist.core.store.MessageCursor;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.MessageCursor;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -1,7 +1,7 @@
 package dev.alchemist.cache.internal;
 
 import dev.alchemist.cache.CacheListener;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.alchemist.cache.internal;
 
 import dev.alchemist.cache.CircuitState;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;

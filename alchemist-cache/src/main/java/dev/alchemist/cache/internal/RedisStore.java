@@ -2,7 +2,7 @@ package dev.alchemist.cache.internal;
 
 import dev.alchemist.cache.CircuitState;
 import dev.alchemist.core.AlchemistException;
-import dev.alchemist.core.flow.Ticker;
+import dev.alchemist.core.Ticker;
 import dev.alchemist.core.internal.InFlight;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;

@@ -1,6 +1,7 @@
 package dev.alchemist.core.flow;
 
 import dev.alchemist.core.Checks;
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;

@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * One source of frames, many connections: each connection receives the latest frame of its topic at
  * its own pace and at most once per {@linkplain FanoutSettings#interval() interval} (60 frames/s by
- * default). This is the server half of a live dashboard served to many browsers.
+ * default, on average: a held-back frame whose timer ran late counts from when it was due, up to
+ * half an interval, so a busy machine's timer lateness does not lower the rate). This is the server
+ * half of a live dashboard served to many browsers.
  *
  * <ul>
  *   <li><b>Latest wins, per connection.</b> A frame published while a connection's previous send is

@@ -5,7 +5,8 @@
  *
  * <ul>
  *   <li>{@link dev.alchemist.core.flow.DebouncedUpdater}: latest value wins, at most one delivery
- *       per interval (16 ms for 60 fps), leading edge when idle, trailing value always delivered.
+ *       per interval (16 ms for 60 fps) on a grid that a late timer does not stretch, leading edge
+ *       when idle, trailing value always delivered.
  *   <li>{@link dev.alchemist.core.flow.KeyedDebouncer}: the same per key on one shared timer, with
  *       idle keys forgotten after a timeout.
  *   <li>{@link dev.alchemist.core.flow.VirtualWindow}: which items intersect the viewport, for
@@ -29,8 +30,9 @@
  * since an unbounded table keyed by tokens arriving from the network is a memory leak. It belongs
  * there, not in a general-purpose utility here.
  *
- * <p>{@link dev.alchemist.core.store.MessageWindow} maps a visible range onto keyset pages of the
- * message repository, so a view over a long dialog reads only the rows on screen.
+ * <p>{@code MessageWindow} in alchemist-store ({@code dev.alchemist.store}) maps a visible range
+ * onto keyset pages of the message repository, so a view over a long dialog reads only the rows on
+ * screen.
  */
 @NullMarked
 package dev.alchemist.core.flow;

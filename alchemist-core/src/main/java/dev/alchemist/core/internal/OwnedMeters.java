@@ -165,14 +165,24 @@ public final class OwnedMeters implements AutoCloseable {
       // If no live contributor has it, the gauge registered here is new and bound to fresh; else
       // the registry hands back the one bound to the existing holding.
       ensureOpen();
-      Holding fresh = new Holding();
-      Gauge gauge =
-          Gauge.builder(name, fresh, Holding::sum)
-              .tags(tags)
-              .description(description)
-              .strongReference(true)
-              .register(registry);
-      Holding h = holding(gauge, fresh);
+      // A live contributor already registered it: join its holding. Registering again would get
+      // the same gauge back, but Micrometer logs a double registration for it.
+      Holding h = liveSummed(name, tags);
+      Meter gauge;
+      if (h != null && h.meter != null) {
+        gauge = h.meter;
+      } else {
+        Holding fresh = new Holding();
+        fresh.summedName = name;
+        fresh.summedTags = tags;
+        gauge =
+            Gauge.builder(name, fresh, Holding::sum)
+                .tags(tags)
+                .description(description)
+                .strongReference(true)
+                .register(registry);
+        h = holding(gauge, fresh);
+      }
       h.owners.add(this);
       h.parts.put(this, value);
       mine.put(gauge.getId(), gauge);
@@ -232,6 +242,20 @@ public final class OwnedMeters implements AutoCloseable {
     return null;
   }
 
+  /** The holding of the summed gauge {@code name} with {@code tags} that has live owners. */
+  private @Nullable Holding liveSummed(String name, Tags tags) {
+    Map<Meter.Id, Holding> held = HELD.get(registry);
+    if (held == null) {
+      return null;
+    }
+    for (Holding h : held.values()) {
+      if (!h.owners.isEmpty() && name.equals(h.summedName) && tags.equals(h.summedTags)) {
+        return h;
+      }
+    }
+    return null;
+  }
+
   /** The holding of {@code meter}; {@code fresh} if the registry handed out a new instance. */
   private Holding holding(Meter meter, Holding fresh) {
     Map<Meter.Id, Holding> held = HELD.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());
@@ -272,6 +296,9 @@ public final class OwnedMeters implements AutoCloseable {
    */
   private static final class Holding {
     @Nullable Meter meter;
+    // What summed() was asked for (before meter filters rename or tag it), to find it again.
+    @Nullable String summedName;
+    @Nullable Tags summedTags;
     final Set<OwnedMeters> owners = new LinkedHashSet<>();
     final Map<OwnedMeters, DoubleSupplier> parts = new ConcurrentHashMap<>();
 

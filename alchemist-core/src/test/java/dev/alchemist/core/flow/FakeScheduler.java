@@ -1,5 +1,6 @@
 package dev.alchemist.core.flow;
 
+import dev.alchemist.core.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class FakeScheduler extends AbstractExecutorService
   private long sequence;
   private boolean shutdown;
   private int rejectNext;
+  private long latenessNanos;
 
   public Ticker ticker() {
     return () -> nanos;
@@ -63,6 +65,14 @@ public final class FakeScheduler extends AbstractExecutorService
     nanos = Math.max(nanos, target);
   }
 
+  /**
+   * Runs every task scheduled with a delay this much after its time, as a busy machine's timer
+   * thread wakes late.
+   */
+  public void lateBy(Duration lateness) {
+    latenessNanos = lateness.toNanos();
+  }
+
   /** Makes the next {@code count} schedule calls throw {@link RejectedExecutionException}. */
   public void rejectNext(int count) {
     rejectNext = count;
@@ -82,7 +92,8 @@ public final class FakeScheduler extends AbstractExecutorService
       rejectNext--;
       throw new RejectedExecutionException("FakeScheduler rejects this task as asked");
     }
-    Task task = new Task(command, nanos + Math.max(0, unit.toNanos(delay)), sequence++);
+    long wait = Math.max(0, unit.toNanos(delay));
+    Task task = new Task(command, nanos + wait + (wait > 0 ? latenessNanos : 0), sequence++);
     queue.add(task);
     return task;
   }

@@ -3,11 +3,13 @@ package dev.alchemist.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.alchemist.testing.ChildJvm;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,31 @@ class OwnedMetersTest {
     assertThat(registry.get("alchemist.test.total").gauge().value()).isEqualTo(4);
     second.close();
     assertThat(registry.find("alchemist.test.total").gauge()).isNull();
+  }
+
+  @Test
+  void summed_secondContributor_logsNoDoubleRegistration() throws Exception {
+    // Registering the same gauge again for every contributor after the first made Micrometer log
+    // "This Gauge has been already registered" (with two writer lanes, for example). Micrometer
+    // warns once per JVM, so a fresh JVM runs the two contributors.
+    ChildJvm.Result child = ChildJvm.run(TwoContributorsMain.class, List.of());
+
+    assertThat(child.exitCode()).as(child.output()).isZero();
+    assertThat(child.output()).contains("total=7.0").doesNotContain("already registered");
+  }
+
+  /** Two owners contribute to one summed gauge, in a JVM of its own. */
+  public static final class TwoContributorsMain {
+    public static void main(String[] args) {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      OwnedMeters first = OwnedMeters.of(registry, "first");
+      OwnedMeters second = OwnedMeters.of(registry, "second");
+      first.summed("alchemist.test.total", Tags.of("p", "x"), "total", () -> 3);
+      second.summed("alchemist.test.total", Tags.of("p", "x"), "total", () -> 4);
+      System.out.println("total=" + registry.get("alchemist.test.total").gauge().value());
+      first.close();
+      second.close();
+    }
   }
 
   @Test

@@ -2,8 +2,8 @@ package dev.alchemist.nats.internal;
 
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.Ticker;
 import dev.alchemist.core.codec.Codec;
-import dev.alchemist.core.flow.Ticker;
 import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.JetStreamPublisher;

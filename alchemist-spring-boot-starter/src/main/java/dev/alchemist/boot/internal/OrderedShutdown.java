@@ -1,6 +1,6 @@
 package dev.alchemist.boot.internal;
 
-import dev.alchemist.core.store.BatchingWriter;
+import dev.alchemist.store.BatchingWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ public final class OrderedShutdown implements SmartLifecycle {
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
   private static final Logger LOG = LoggerFactory.getLogger(OrderedShutdown.class);
-  private static final String WRITER = "dev.alchemist.core.store.BatchingWriter";
+  private static final String WRITER = "dev.alchemist.store.BatchingWriter";
 
   /** What closes after the writers, publishers and consumers: connections, then pools. */
   private static final List<String> PUBLISHERS = List.of("dev.alchemist.nats.JetStreamPublisher");
@@ -44,7 +44,7 @@ public final class OrderedShutdown implements SmartLifecycle {
           "dev.alchemist.ai.ChatStreamer",
           "dev.alchemist.ai.ChatModel",
           "dev.alchemist.cache.CacheManager",
-          "dev.alchemist.core.store.AlchemistDatabase");
+          "dev.alchemist.store.AlchemistDatabase");
 
   private final ListableBeanFactory beans;
   private volatile boolean running;
@@ -107,7 +107,7 @@ public final class OrderedShutdown implements SmartLifecycle {
     }
   }
 
-  /** Loaded only when alchemist-core is present. */
+  /** Loaded only when alchemist-store is present. */
   private static final class Writers {
     static void flush(List<AutoCloseable> writers) {
       List<CompletableFuture<Void>> flushes = new ArrayList<>();

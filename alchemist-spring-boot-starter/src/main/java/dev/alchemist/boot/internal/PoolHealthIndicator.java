@@ -1,7 +1,7 @@
 package dev.alchemist.boot.internal;
 
-import dev.alchemist.core.store.AlchemistDatabase;
-import dev.alchemist.core.store.PoolState;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.PoolState;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

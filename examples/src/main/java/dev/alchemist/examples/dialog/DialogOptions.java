@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param tokensPerSecond simulated model: token rate
  * @param metricsPort port of the Prometheus endpoint on loopback; 0 picks a free one
  * @param writerLanes batches the message writer commits at once (its {@code concurrency})
+ * @param warmUpUsers users of the throwaway embedded warm-up run before the measured one; 0 = none
  * @param prefix when set: subject root, stream name, cache key prefix and database schema are
  *     derived from it, so runs against shared servers never collide
  * @param cleanup drop the stream, the cache keys and the schema at the end (needs {@code prefix})
@@ -56,6 +57,7 @@ public record DialogOptions(
     double tokensPerSecond,
     int metricsPort,
     int writerLanes,
+    int warmUpUsers,
     @Nullable String prefix,
     boolean cleanup,
     boolean progress) {
@@ -69,7 +71,7 @@ public record DialogOptions(
           "  --turns N               turns per user, 0 = until --duration (3)",
           "  --duration D            stop starting turns after D, e.g. 30s, 2m (none)",
           "  --think D               longest pause between a user's turns (200ms)",
-          "  --ramp-up D             users start at random times within D (500ms)",
+          "  --ramp-up D             users start at random times within D (2s)",
           "  --redis URI             cache in Redis, e.g. redis://127.0.0.1:6379",
           "  --nats URL              events on NATS JetStream (development stream), e.g."
               + " nats://127.0.0.1:4222",
@@ -86,6 +88,8 @@ public record DialogOptions(
           "  --tokens-per-second R   simulated model: token rate (50)",
           "  --metrics-port P        Prometheus endpoint port on loopback, 0 = any free (0)",
           "  --writer-lanes N        message batches committed at once, 1 to 4 (1)",
+          "  --warm-up N             users of an embedded warm-up before the clock, 0 = none"
+              + " (300)",
           "  --prefix P              isolate the run: subject root, stream, cache keys, schema",
           "  --cleanup               with --prefix: drop stream, cache keys and schema at the end",
           "  --quiet                 no progress lines");
@@ -133,7 +137,10 @@ public record DialogOptions(
             intValue(v, "--turns", 3, 0),
             v.containsKey("--duration") ? duration("--duration", v.get("--duration")) : null,
             duration("--think", v.getOrDefault("--think", "200ms")),
-            duration("--ramp-up", v.getOrDefault("--ramp-up", "500ms")),
+            // 2 s: all users still have their dialogs open at once (a user's three turns take
+            // longer),
+            // while their first posts do not all land in the same few batches of a cold store.
+            duration("--ramp-up", v.getOrDefault("--ramp-up", "2s")),
             v.get("--redis"),
             v.get("--nats"),
             v.get("--jdbc"),
@@ -148,6 +155,7 @@ public record DialogOptions(
             doubleValue(v, "--tokens-per-second", 50),
             intValue(v, "--metrics-port", 0, 0),
             intValue(v, "--writer-lanes", 1, 1),
+            intValue(v, "--warm-up", 300, 0),
             v.get("--prefix"),
             switches.contains("--cleanup"),
             !switches.contains("--quiet"));
@@ -237,6 +245,7 @@ public record DialogOptions(
           "--tokens-per-second",
           "--metrics-port",
           "--writer-lanes",
+          "--warm-up",
           "--prefix");
 
   private static int intValue(Map<String, String> v, String flag, int def, int min) {

@@ -1,11 +1,11 @@
 package dev.alchemist.core.flow.internal;
 
+import dev.alchemist.core.Ticker;
 import dev.alchemist.core.flow.DebounceListener;
 import dev.alchemist.core.flow.DebounceSettings;
 import dev.alchemist.core.flow.DebounceStats;
 import dev.alchemist.core.flow.DebouncedUpdater;
 import dev.alchemist.core.flow.KeyedDebouncer;
-import dev.alchemist.core.flow.Ticker;
 import dev.alchemist.core.internal.SharedScheduler;
 import java.util.Objects;
 import java.util.Set;

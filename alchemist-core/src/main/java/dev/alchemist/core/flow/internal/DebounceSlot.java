@@ -50,6 +50,12 @@ final class DebounceSlot<K, T> implements Runnable {
    */
   private volatile boolean expiryMissed;
 
+  /**
+   * When the scheduled drain was due, if it waits out the rest of an interval (a trailing
+   * delivery), else {@link Long#MIN_VALUE}: only such a delivery absorbs the timer's lateness.
+   */
+  private volatile long trailingDueNanos = Long.MIN_VALUE;
+
   private volatile @Nullable ScheduledFuture<?> timer;
   private volatile @Nullable ScheduledFuture<?> expiryTimer;
 
@@ -105,6 +111,7 @@ final class DebounceSlot<K, T> implements Runnable {
   }
 
   private void schedule(long delayNanos) {
+    trailingDueNanos = delayNanos > 0 ? engine.ticker.read() + delayNanos : Long.MIN_VALUE;
     try {
       timer = engine.scheduler.schedule(timerTask, delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
@@ -138,7 +145,7 @@ final class DebounceSlot<K, T> implements Runnable {
       }
       Object value = pending.getAndSet(EMPTY);
       if (value != EMPTY) {
-        deliver(value);
+        deliver(value, trailingDueNanos);
         schedule(remainingNanos());
         return;
       }
@@ -167,7 +174,7 @@ final class DebounceSlot<K, T> implements Runnable {
       }
       Object value = pending.getAndSet(EMPTY);
       if (value != EMPTY) {
-        deliver(value);
+        deliver(value, Long.MIN_VALUE);
         if (state.get() == IDLE) {
           idleSinceNanos = engine.ticker.read(); // a delivery ends the idle period
         }
@@ -194,8 +201,10 @@ final class DebounceSlot<K, T> implements Runnable {
   }
 
   @SuppressWarnings("unchecked")
-  private void deliver(Object value) {
-    lastDeliveryNanos = engine.ticker.read();
+  private void deliver(Object value, long dueNanos) {
+    long now = engine.ticker.read();
+    lastDeliveryNanos =
+        dueNanos == Long.MIN_VALUE ? now : Pacing.countedFrom(dueNanos, now, engine.intervalNanos);
     engine.deliver(key, (T) value);
   }
 

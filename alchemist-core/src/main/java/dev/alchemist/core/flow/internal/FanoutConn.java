@@ -52,7 +52,7 @@ final class FanoutConn<F> implements FanoutConnection {
         fanout.skipped.increment();
       }
       pending = frame;
-      now = takeIfDue();
+      now = takeIfDue(false);
     }
     if (now != null) {
       send(now);
@@ -61,9 +61,10 @@ final class FanoutConn<F> implements FanoutConnection {
 
   /**
    * Holding the lock: the frame to send now, or null (a send is outstanding, or the interval has
-   * not passed, in which case the timer is armed for it).
+   * not passed, in which case the timer is armed for it). {@code timerFired}: the frame was held
+   * back and its timer fired, perhaps late, which the next interval absorbs (see {@link Pacing}).
    */
-  private @Nullable F takeIfDue() {
+  private @Nullable F takeIfDue(boolean timerFired) {
     if (sending || pending == null || timerArmed) {
       return null;
     }
@@ -77,19 +78,21 @@ final class FanoutConn<F> implements FanoutConnection {
         // The host's scheduler refused: send now rather than hold the frame forever.
         timerArmed = false;
         fanout.sinkFailed("scheduling a held-back frame", e);
-        return take(now);
+        return take(now, false);
       }
       return null;
     }
-    return take(now);
+    return take(now, timerFired);
   }
 
-  private F take(long now) {
+  private F take(long now, boolean timerFired) {
     F f = pending;
     pending = null;
     sending = true;
     sendStartedAt = now;
-    nextAllowedAt = now + fanout.intervalNanos;
+    long countedFrom =
+        timerFired ? Pacing.countedFrom(nextAllowedAt, now, fanout.intervalNanos) : now;
+    nextAllowedAt = countedFrom + fanout.intervalNanos;
     return f;
   }
 
@@ -100,7 +103,7 @@ final class FanoutConn<F> implements FanoutConnection {
       if (closing != null) {
         return; // a close sends the held frame itself, or has discarded it
       }
-      now = takeIfDue();
+      now = takeIfDue(true);
     }
     if (now != null) {
       send(now);
@@ -145,10 +148,10 @@ final class FanoutConn<F> implements FanoutConnection {
       fanout.sent.increment();
       if (closing != null) {
         // A graceful close sends what is held without waiting for the interval, then ends.
-        next = pending != null ? take(fanout.settings.ticker().read()) : null;
+        next = pending != null ? take(fanout.settings.ticker().read(), false) : null;
         finish = next == null;
       } else {
-        next = takeIfDue();
+        next = takeIfDue(false);
       }
     }
     if (next != null) {
@@ -198,7 +201,7 @@ final class FanoutConn<F> implements FanoutConnection {
       if (sending) {
         return; // sent() finishes
       }
-      last = pending != null ? take(fanout.settings.ticker().read()) : null;
+      last = pending != null ? take(fanout.settings.ticker().read(), false) : null;
     }
     if (last != null) {
       send(last);

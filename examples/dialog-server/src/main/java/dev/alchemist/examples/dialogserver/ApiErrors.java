@@ -1,6 +1,6 @@
 package dev.alchemist.examples.dialogserver;
 
-import dev.alchemist.core.store.WriterOverloadedException;
+import dev.alchemist.store.WriterOverloadedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package dev.alchemist.examples.dialogserver;
 
-import dev.alchemist.core.store.MessageCursor;
+import dev.alchemist.store.MessageCursor;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;

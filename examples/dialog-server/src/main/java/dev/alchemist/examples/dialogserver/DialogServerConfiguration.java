@@ -6,12 +6,12 @@ import dev.alchemist.core.flow.DebounceMetrics;
 import dev.alchemist.core.flow.FanoutMetrics;
 import dev.alchemist.core.flow.FanoutSettings;
 import dev.alchemist.core.flow.FrameFanout;
-import dev.alchemist.core.store.AlchemistDatabase;
-import dev.alchemist.core.store.BatchSettings;
-import dev.alchemist.core.store.BatchingWriter;
 import dev.alchemist.nats.EventBus;
 import dev.alchemist.nats.EventSubscription;
 import dev.alchemist.nats.SubjectPattern;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.BatchSettings;
+import dev.alchemist.store.BatchingWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -91,9 +91,12 @@ class DialogServerConfiguration {
 
   @Bean(destroyMethod = "close")
   DashboardPublisher dashboardPublisher(
-      ServerActivity activity, MeterRegistry registry, FrameFanout<String> fanout) {
+      ServerActivity activity,
+      MeterRegistry registry,
+      FrameFanout<String> fanout,
+      @Value("${dialog-server.dashboard.tick:250ms}") Duration tick) {
     DashboardPublisher publisher =
-        new DashboardPublisher(activity, new LatencyPercentiles(registry), fanout);
+        new DashboardPublisher(activity, new LatencyPercentiles(registry), fanout, tick);
     DebounceMetrics.of(publisher.updater()).bindTo(registry);
     return publisher;
   }

@@ -214,15 +214,7 @@ class DialogApiTest {
   }
 
   private String get(String uri) {
-    return http.get()
-        .uri(uri)
-        .header(HttpHeaders.AUTHORIZATION, "Bearer " + ServerFixture.TOKEN)
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody(String.class)
-        .returnResult()
-        .getResponseBody();
+    return server.getOk(uri);
   }
 
   private WebTestClient.ResponseSpec authorized(String uri, String body) {

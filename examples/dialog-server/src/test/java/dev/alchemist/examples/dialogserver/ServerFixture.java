@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.netty.http.client.HttpClient;
@@ -43,6 +44,19 @@ final class ServerFixture implements AutoCloseable {
             .baseUrl("http://127.0.0.1:" + port)
             .responseTimeout(Duration.ofSeconds(30))
             .build();
+  }
+
+  /** The body of a 200 answer to a GET with the test's bearer token. */
+  String getOk(String uri) {
+    return http.get()
+        .uri(uri)
+        .header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .returnResult()
+        .getResponseBody();
   }
 
   String base() {

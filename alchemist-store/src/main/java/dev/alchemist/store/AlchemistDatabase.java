@@ -1,0 +1,282 @@
+package dev.alchemist.store;
+
+import dev.alchemist.core.Checks;
+import dev.alchemist.core.Dialog;
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.Message;
+import dev.alchemist.store.internal.DefaultAlchemistDatabase;
+import dev.alchemist.store.internal.Urls;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The store: a HikariCP pool on PostgreSQL or H2, the Flyway-migrated schema, typed repositories,
+ * batching writers and the {@code domain_stats} refresher.
+ *
+ * <pre>{@code
+ * try (AlchemistDatabase db = AlchemistDatabase.builder()
+ *     .jdbcUrl("jdbc:postgresql://127.0.0.1:5432/app").user("app").password(secret)
+ *     .schema("alchemist")
+ *     .build()) {
+ *   db.dialogs().insert(dialog);
+ *   db.messages().append(message);
+ *   List<Message> recent = db.messages().lastN(dialog.id(), 50);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: share one instance per database. {@link #close()} stops the refresher, flushes
+ * and closes every batching writer made by this instance, then closes the pool (a host's own
+ * DataSource is left open).
+ */
+public interface AlchemistDatabase extends AutoCloseable {
+
+  /**
+   * A builder; give it {@link Builder#jdbcUrl}, {@link Builder#dataSource} or {@link
+   * Builder#embedded}.
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Which database this is, detected from the connection. */
+  Dialect dialect();
+
+  DialogRepository dialogs();
+
+  MessageRepository messages();
+
+  EventRepository events();
+
+  DomainStatsReader domainStats();
+
+  /**
+   * A new writer that appends messages in batches. Closed by {@link #close()} if not before.
+   * Metrics carry the tag {@code writer=messages}.
+   */
+  BatchingWriter<Message> messageWriter(BatchSettings settings);
+
+  /** A new writer that stores events in batches; see {@link #messageWriter}. */
+  BatchingWriter<DomainEvent> eventWriter(BatchSettings settings);
+
+  /**
+   * A new writer that inserts dialogs in batches, so that a burst of new dialogs costs a few
+   * transactions instead of one each; see {@link #messageWriter}. Metrics carry the tag {@code
+   * writer=dialogs}. Submit a dialog's messages only once its future has completed: they refer to
+   * its row.
+   */
+  BatchingWriter<Dialog> dialogWriter(BatchSettings settings);
+
+  /** The pool now, or empty for a host's DataSource that is not a HikariCP pool. */
+  Optional<PoolState> poolState();
+
+  /**
+   * The pooled DataSource, for the host's own queries on the same pool. Do not close it; close this
+   * database instead.
+   */
+  DataSource dataSource();
+
+  /** The settings this database was built with. */
+  DatabaseSettings settings();
+
+  /**
+   * Stops the refresher, flushes and closes the writers, closes the pool if this instance made it,
+   * and drops the in-memory database of the {@link Builder#embedded()} preset. Idempotent.
+   */
+  @Override
+  void close();
+
+  /**
+   * Builds an {@link AlchemistDatabase}. Setters check their value; {@link #build()} checks the
+   * combination and connects. Not thread-safe.
+   */
+  final class Builder {
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private @Nullable String jdbcUrl;
+    private @Nullable String user;
+    private @Nullable String password;
+    private @Nullable DataSource dataSource;
+    private @Nullable String schema;
+    private PoolSettings pool = PoolSettings.defaults();
+    private boolean migrate = true;
+    private Duration domainStatsRefreshInterval = Duration.ofMinutes(1);
+    private int writeChunkSize = 1000;
+    private boolean embedded;
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable ScheduledExecutorService scheduler;
+    private StoreListener listener = StoreListener.none();
+
+    private Builder() {}
+
+    /** A {@code jdbc:postgresql:} or {@code jdbc:h2:} URL; the store makes its own pool. */
+    public Builder jdbcUrl(String value) {
+      Checks.notBlank("jdbcUrl", value);
+      if (!value.startsWith("jdbc:postgresql:") && !value.startsWith("jdbc:h2:")) {
+        throw new IllegalArgumentException(
+            "jdbcUrl must start with jdbc:postgresql: or jdbc:h2: but was '"
+                + Urls.redact(value)
+                + "'");
+      }
+      this.jdbcUrl = value;
+      this.embedded = false;
+      return this;
+    }
+
+    /** The login; default none (the URL's or the driver's default). */
+    public Builder user(String value) {
+      this.user = Checks.notBlank("user", value);
+      return this;
+    }
+
+    /** The password; never logged or shown by {@code toString()}. */
+    public Builder password(String value) {
+      this.password = Checks.notNull("password", value);
+      return this;
+    }
+
+    /**
+     * The host's own DataSource (a pool, ideally): the store uses it and never closes it. Pool
+     * settings and {@link #schema} do not apply; configure them on that pool.
+     */
+    public Builder dataSource(DataSource value) {
+      this.dataSource = Checks.notNull("dataSource", value);
+      return this;
+    }
+
+    /**
+     * The embedded default: a private in-memory H2 database that lives until {@link
+     * AlchemistDatabase#close()}. Needs {@code com.h2database:h2} on the classpath.
+     */
+    public Builder embedded() {
+      this.jdbcUrl = "jdbc:h2:mem:alchemist_" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+      this.embedded = true;
+      return this;
+    }
+
+    /**
+     * The schema that holds the store's tables (created by the migration); default the
+     * connection's. Lowercase {@code [a-z_][a-z0-9_]*}, at most 63 characters.
+     */
+    public Builder schema(String value) {
+      Checks.notNull("schema", value);
+      if (!SCHEMA.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            "schema must match [a-z_][a-z0-9_]{0,62} but was '" + value + "'");
+      }
+      this.schema = value;
+      return this;
+    }
+
+    /** Default {@link PoolSettings#defaults()}. */
+    public Builder pool(PoolSettings value) {
+      this.pool = Checks.notNull("pool", value);
+      return this;
+    }
+
+    /** Run Flyway on start; default true. Turn off when migrations run in a deploy step. */
+    public Builder migrate(boolean value) {
+      this.migrate = value;
+      return this;
+    }
+
+    /** How often to refresh {@code domain_stats}; default 1 min; zero disables the refresher. */
+    public Builder domainStatsRefreshInterval(Duration value) {
+      Checks.notNull("domainStatsRefreshInterval", value);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(
+            "domainStatsRefreshInterval must not be negative but was " + value);
+      }
+      this.domainStatsRefreshInterval = value;
+      return this;
+    }
+
+    /** Rows per JDBC batch; default 1000, 1 to 100 000. */
+    public Builder writeChunkSize(int value) {
+      this.writeChunkSize = (int) Checks.inRange("writeChunkSize", value, 1, 100_000);
+      return this;
+    }
+
+    /**
+     * Where HikariCP's pool metrics and the store's own go; default the global registry. They are
+     * tagged {@code pool=<poolName>} and removed when the database closes. A gauge reads one
+     * database, so building a second live database with the same pool name on the same registry
+     * fails with {@link IllegalStateException}: give it its own {@code PoolSettings} poolName (as
+     * HikariCP expects one name per pool) or its own registry. The writer gauge {@code
+     * alchemist.store.writer.pending} is the sum over a database's live writers of one kind.
+     */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.meterRegistry = Checks.notNull("meterRegistry", value);
+      return this;
+    }
+
+    /** Clock for staleness; default UTC system clock. */
+    public Builder clock(Clock value) {
+      this.clock = Checks.notNull("clock", value);
+      return this;
+    }
+
+    /**
+     * Runs the refresher and the writers' flushes; default a private two-thread scheduler that
+     * {@link AlchemistDatabase#close()} shuts down. A scheduler passed here is not shut down.
+     */
+    public Builder scheduler(ScheduledExecutorService value) {
+      this.scheduler = Checks.notNull("scheduler", value);
+      return this;
+    }
+
+    /** Hears background failures; default none. */
+    public Builder listener(StoreListener value) {
+      this.listener = Checks.notNull("listener", value);
+      return this;
+    }
+
+    /** The settings this builder holds now. */
+    public DatabaseSettings settings() {
+      return new DatabaseSettings(
+          jdbcUrl,
+          user,
+          password,
+          schema,
+          pool,
+          migrate,
+          domainStatsRefreshInterval,
+          writeChunkSize,
+          embedded);
+    }
+
+    /**
+     * Connects, migrates (unless turned off) and starts the refresher.
+     *
+     * @throws IllegalStateException if neither or both of a URL and a DataSource were given, or a
+     *     schema was combined with a DataSource, or H2 is needed and missing
+     * @throws DatabaseUnavailableException if the database cannot be reached
+     */
+    public AlchemistDatabase build() {
+      if ((jdbcUrl == null) == (dataSource == null)) {
+        throw new IllegalStateException(
+            "give exactly one of jdbcUrl (or embedded()) and dataSource, but "
+                + (jdbcUrl == null ? "neither was" : "both were")
+                + " set");
+      }
+      if (dataSource != null && schema != null) {
+        throw new IllegalStateException(
+            "schema cannot be combined with dataSource: set the schema on that DataSource's pool");
+      }
+      if (dataSource != null && (user != null || password != null)) {
+        throw new IllegalStateException(
+            "user and password cannot be combined with dataSource: the DataSource logs in itself");
+      }
+      return DefaultAlchemistDatabase.start(
+          settings(), dataSource, meterRegistry, clock, scheduler, listener);
+    }
+  }
+}

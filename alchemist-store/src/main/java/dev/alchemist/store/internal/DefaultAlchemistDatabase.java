@@ -1,0 +1,514 @@
+package dev.alchemist.store.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.alchemist.core.Dialog;
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.Message;
+import dev.alchemist.store.AlchemistDatabase;
+import dev.alchemist.store.BatchSettings;
+import dev.alchemist.store.BatchingWriter;
+import dev.alchemist.store.DatabaseSettings;
+import dev.alchemist.store.Dialect;
+import dev.alchemist.store.DialogRepository;
+import dev.alchemist.store.DomainStatsReader;
+import dev.alchemist.store.EventRepository;
+import dev.alchemist.store.MessageRepository;
+import dev.alchemist.store.PoolSettings;
+import dev.alchemist.store.PoolState;
+import dev.alchemist.store.StoreListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link AlchemistDatabase} behind the builder. */
+public final class DefaultAlchemistDatabase implements AlchemistDatabase {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultAlchemistDatabase.class);
+  private static final String HISTORY_TABLE = "alchemist_schema_history";
+
+  private final DatabaseSettings settings;
+  private final DataSource dataSource;
+  private final @Nullable HikariDataSource ownPool;
+  private final Dialect dialect;
+  private final Sql sql;
+  private final SqlErrors errors;
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final StoreListener listener;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private final DialogRepository dialogs;
+  private final MessageRepository messages;
+  private final EventRepository events;
+  private final DomainStatsStore domainStats;
+  private final List<BatchingWriter<?>> writers = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Set once close() has drained the writers: from then on every repository call is refused. */
+  private volatile boolean released;
+
+  private DefaultAlchemistDatabase(
+      DatabaseSettings settings,
+      DataSource dataSource,
+      @Nullable HikariDataSource ownPool,
+      Dialect dialect,
+      SqlErrors errors,
+      MeterRegistry registry,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      boolean ownScheduler,
+      StoreListener listener) {
+    this.settings = settings;
+    this.dataSource = dataSource;
+    this.ownPool = ownPool;
+    this.dialect = dialect;
+    this.errors = errors;
+    this.registry = registry;
+    this.listener = listener;
+    this.scheduler = scheduler;
+    this.ownScheduler = ownScheduler;
+    this.tags =
+        Tags.of(
+            "pool", settings.pool().poolName(), "dialect", dialect.name().toLowerCase(Locale.ROOT));
+    Jdbi jdbi = JdbiSetup.create(dataSource);
+    HikariDataSource hikari = dataSource instanceof HikariDataSource h ? h : null;
+    this.sql =
+        new Sql(
+            jdbi,
+            dialect,
+            settings.writeChunkSize(),
+            errors,
+            () -> released,
+            () -> evictConnections(hikari));
+    CopyLoader copy = dialect == Dialect.POSTGRESQL ? new CopyLoader() : null;
+    this.dialogs = new JdbiDialogRepository(sql);
+    this.messages = new JdbiMessageRepository(sql, copy);
+    this.events = new JdbiEventRepository(sql, copy);
+    this.domainStats =
+        new DomainStatsStore(
+            sql, settings.domainStatsRefreshInterval(), clock, registry, tags, listener);
+  }
+
+  /** Connects, migrates and starts the refresher; closes what it opened if any step fails. */
+  public static DefaultAlchemistDatabase start(
+      DatabaseSettings settings,
+      @Nullable DataSource hostDataSource,
+      MeterRegistry registry,
+      Clock clock,
+      @Nullable ScheduledExecutorService hostScheduler,
+      StoreListener listener) {
+    String jdbcUrl = settings.jdbcUrl();
+    String safeUrl = jdbcUrl == null ? "(host DataSource)" : Urls.redact(jdbcUrl);
+    JdbcLogin login =
+        jdbcUrl == null ? null : JdbcLogin.of(jdbcUrl, settings.user(), settings.password());
+    PoolSettings pool = settings.pool();
+    HikariDataSource ownPool = null;
+    ScheduledExecutorService scheduler = hostScheduler;
+    try {
+      DataSource dataSource;
+      if (hostDataSource != null) {
+        dataSource = hostDataSource;
+      } else {
+        if (login == null) {
+          throw new IllegalStateException("jdbcUrl is required without a dataSource");
+        }
+        SqlErrors startupErrors =
+            new SqlErrors(safeUrl, pool.poolName(), pool.connectionTimeout(), Optional::empty);
+        refuseSharedPoolMeters(pool.poolName(), registry);
+        ownPool = openPool(settings, login, registry, startupErrors);
+        dataSource = ownPool;
+      }
+      HikariDataSource hikari =
+          hostDataSource instanceof HikariDataSource h ? h : ownPool; // pool state if we can
+      SqlErrors errors =
+          new SqlErrors(
+              safeUrl, pool.poolName(), pool.connectionTimeout(), () -> poolState(hikari));
+      Dialect dialect = detect(dataSource, errors);
+      if (settings.migrate()) {
+        migrate(settings, login, hostDataSource == null ? null : dataSource, dialect, errors);
+      }
+      boolean ownScheduler = hostScheduler == null;
+      if (scheduler == null) {
+        scheduler = newScheduler(pool.poolName());
+      }
+      DefaultAlchemistDatabase db =
+          new DefaultAlchemistDatabase(
+              settings,
+              dataSource,
+              ownPool,
+              dialect,
+              errors,
+              registry,
+              clock,
+              scheduler,
+              ownScheduler,
+              listener);
+      db.domainStats.start(scheduler);
+      return db;
+    } catch (RuntimeException e) {
+      if (ownPool != null) {
+        ownPool.close();
+      }
+      if (hostScheduler == null && scheduler != null) {
+        scheduler.shutdownNow();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * HikariCP's meters are tagged with the pool name only, and a closing pool removes them: a second
+   * open pool of the same name on the registry would share the first one's gauges and, when either
+   * closes, take the other's away. Checked before the pool opens, so nothing is left to undo.
+   */
+  private static void refuseSharedPoolMeters(String poolName, MeterRegistry registry) {
+    if (registry.find("hikaricp.connections").tag("pool", poolName).gauge() != null) {
+      throw new IllegalStateException(
+          "pool "
+              + poolName
+              + " is already reported on this MeterRegistry by another open database: a gauge"
+              + " reads one pool, so give each live database its own PoolSettings poolName or its"
+              + " own MeterRegistry");
+    }
+  }
+
+  private static HikariDataSource openPool(
+      DatabaseSettings settings, JdbcLogin login, MeterRegistry registry, SqlErrors errors) {
+    String jdbcUrl = login.url();
+    boolean h2 = jdbcUrl.startsWith("jdbc:h2:");
+    if (h2) {
+      requireH2();
+    }
+    PoolSettings pool = settings.pool();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    if (login.user() != null) {
+      config.setUsername(login.user());
+    }
+    if (login.password() != null && !login.password().isEmpty()) {
+      config.setPassword(login.password());
+    }
+    config.setPoolName(pool.poolName());
+    config.setMaximumPoolSize(pool.maxConnections());
+    config.setMinimumIdle(pool.minIdle());
+    config.setConnectionTimeout(pool.connectionTimeout().toMillis());
+    config.setIdleTimeout(pool.idleTimeout().toMillis());
+    config.setMaxLifetime(pool.maxLifetime().toMillis());
+    config.setKeepaliveTime(pool.keepaliveTime().toMillis());
+    config.setLeakDetectionThreshold(pool.leakDetectionThreshold().toMillis());
+    // Fail in build() when the database is unreachable, not at the first query.
+    config.setInitializationFailTimeout(1);
+    config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    String schema = settings.schema();
+    if (h2) {
+      if (schema != null) {
+        // H2 refuses SET SCHEMA for a schema that does not exist yet, and the pool connects
+        // before Flyway creates it; PostgreSQL accepts any search_path.
+        config.setConnectionInitSql(
+            "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"; SET SCHEMA \"" + schema + "\"");
+      }
+    } else {
+      if (schema != null) {
+        config.setSchema(schema);
+      }
+      Properties props = new Properties();
+      props.setProperty("reWriteBatchedInserts", Boolean.toString(pool.reWriteBatchedInserts()));
+      props.setProperty("socketTimeout", Long.toString(pool.socketTimeout().toSeconds()));
+      props.setProperty("tcpKeepAlive", "true");
+      props.setProperty("ApplicationName", "alchemist");
+      login.secretProperties().forEach(props::setProperty);
+      config.setDataSourceProperties(props);
+    }
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw errors.unavailable(e);
+    }
+  }
+
+  private static void requireH2() {
+    try {
+      Class.forName("org.h2.Driver");
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "an H2 URL (or embedded()) needs com.h2database:h2 on the classpath; add it as a"
+              + " runtime dependency",
+          e);
+    }
+  }
+
+  private static Dialect detect(DataSource dataSource, SqlErrors errors) {
+    try (Connection c = dataSource.getConnection()) {
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+      if (product.contains("postgresql")) {
+        return Dialect.POSTGRESQL;
+      }
+      if (product.contains("h2")) {
+        return Dialect.H2;
+      }
+      throw new IllegalStateException(
+          "the store supports PostgreSQL and H2, but the DataSource is " + product);
+    } catch (SQLException e) {
+      throw errors.translate("connect", e);
+    }
+  }
+
+  /**
+   * Runs Flyway. With our own pool, Flyway connects on its own from the same URL: it holds two
+   * connections at once (one for its lock), which a pool of one could never give it, and its
+   * connections should not count against the pool the application sizes.
+   */
+  private static void migrate(
+      DatabaseSettings settings,
+      @Nullable JdbcLogin login,
+      @Nullable DataSource hostDataSource,
+      Dialect dialect,
+      SqlErrors errors) {
+    String schema = settings.schema();
+    FluentConfiguration config =
+        Flyway.configure(DefaultAlchemistDatabase.class.getClassLoader())
+            .locations("classpath:db/alchemist/" + dialect.name().toLowerCase(Locale.ROOT))
+            // Our own history table, so a host's Flyway history in the same schema is untouched.
+            .table(HISTORY_TABLE)
+            .cleanDisabled(true)
+            .failOnMissingLocations(true)
+            // A host's schema already holds its own tables (and maybe its own Flyway history):
+            // Flyway refuses a non-empty schema without our history table unless it may baseline.
+            // Baseline 0 is below our V1, so the baseline records the start and V1 still runs.
+            .baselineOnMigrate(true)
+            .baselineVersion("0");
+    if (hostDataSource != null) {
+      config.dataSource(hostDataSource);
+    } else {
+      JdbcLogin own = java.util.Objects.requireNonNull(login);
+      config.dataSource(own.url(), own.user(), own.password());
+    }
+    if (schema != null) {
+      config.schemas(schema).defaultSchema(schema).createSchemas(true);
+    }
+    try {
+      config.load().migrate();
+    } catch (RuntimeException e) {
+      throw errors.translate("migrate", e);
+    }
+  }
+
+  private static ScheduledExecutorService newScheduler(String poolName) {
+    AtomicInteger n = new AtomicInteger();
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = new Thread(r, "alchemist-store-" + poolName + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /** After a broken connection: every pooled connection is suspect; in-use ones go on return. */
+  private static void evictConnections(@Nullable HikariDataSource pool) {
+    HikariPoolMXBean bean = pool == null ? null : pool.getHikariPoolMXBean();
+    if (bean != null) {
+      bean.softEvictConnections();
+    }
+  }
+
+  private static Optional<PoolState> poolState(@Nullable HikariDataSource pool) {
+    if (pool == null) {
+      return Optional.empty();
+    }
+    HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    if (bean == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PoolState(
+            bean.getTotalConnections(),
+            bean.getActiveConnections(),
+            bean.getIdleConnections(),
+            bean.getThreadsAwaitingConnection()));
+  }
+
+  @Override
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public DialogRepository dialogs() {
+    return dialogs;
+  }
+
+  @Override
+  public MessageRepository messages() {
+    return messages;
+  }
+
+  @Override
+  public EventRepository events() {
+    return events;
+  }
+
+  @Override
+  public DomainStatsReader domainStats() {
+    return domainStats;
+  }
+
+  /** The refresher, with the tick the scheduler runs; for tests. */
+  public DomainStatsStore domainStatsStore() {
+    return domainStats;
+  }
+
+  @Override
+  public BatchingWriter<Message> messageWriter(BatchSettings batch) {
+    // A dialog's messages share a lane, so they keep their order.
+    return register(writer("messages", batch, messages::insertAll, m -> m.dialogId().hashCode()));
+  }
+
+  @Override
+  public BatchingWriter<DomainEvent> eventWriter(BatchSettings batch) {
+    // A session's events share a lane; events without a session spread by their id.
+    return register(
+        writer(
+            "events",
+            batch,
+            events::insertAll,
+            e -> e.sessionId() != null ? e.sessionId().hashCode() : e.id().hashCode()));
+  }
+
+  @Override
+  public BatchingWriter<Dialog> dialogWriter(BatchSettings batch) {
+    return register(writer("dialogs", batch, dialogs::insertAll, d -> d.id().hashCode()));
+  }
+
+  private <T> BatchingWriter<T> writer(
+      String name, BatchSettings batch, Consumer<List<T>> sink, ToIntFunction<T> key) {
+    Function<BatchSettings, BatchingWriter<T>> lane =
+        settings ->
+            new DefaultBatchingWriter<T>(
+                name,
+                settings,
+                sink,
+                e -> errors.translate(name + ".writer", e),
+                scheduler,
+                registry,
+                tags,
+                listener);
+    if (batch.concurrency() == 1) {
+      return lane.apply(batch);
+    }
+    if (ownScheduler && scheduler instanceof ScheduledThreadPoolExecutor own) {
+      // Each lane drains on a scheduler thread while it writes: keep one free for the rest.
+      synchronized (own) {
+        own.setCorePoolSize(Math.max(own.getCorePoolSize(), batch.concurrency() + 1));
+      }
+    }
+    return new LanedBatchingWriter<>(batch, lane, key);
+  }
+
+  private <T> BatchingWriter<T> register(BatchingWriter<T> writer) {
+    if (closed.get()) {
+      throw new IllegalStateException("database is closed");
+    }
+    writers.add(writer);
+    return writer;
+  }
+
+  @Override
+  public Optional<PoolState> poolState() {
+    return poolState(dataSource instanceof HikariDataSource h ? h : null);
+  }
+
+  @Override
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public DatabaseSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    domainStats.close();
+    List<RuntimeException> failures = new ArrayList<>();
+    for (BatchingWriter<?> writer : writers) {
+      try {
+        writer.close();
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    }
+    released = true;
+    if (ownScheduler) {
+      scheduler.shutdown();
+      try {
+        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+          scheduler.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        scheduler.shutdownNow();
+      }
+    }
+    if (ownPool != null) {
+      if (settings.embedded()) {
+        shutdownEmbedded();
+      }
+      ownPool.close();
+    }
+    if (!failures.isEmpty()) {
+      RuntimeException first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
+  }
+
+  private void shutdownEmbedded() {
+    // DB_CLOSE_DELAY=-1 keeps the in-memory database alive between pooled connections; drop it
+    // explicitly so closed databases do not accumulate in the JVM.
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SHUTDOWN");
+    } catch (SQLException e) {
+      LOG.debug("shutting down the embedded database failed", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AlchemistDatabase[" + dialect + ", " + settings + "]";
+  }
+}

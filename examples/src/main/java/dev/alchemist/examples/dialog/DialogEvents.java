@@ -1,0 +1,193 @@
+package dev.alchemist.examples.dialog;
+
+import dev.alchemist.core.Dialog;
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.Message;
+import dev.alchemist.nats.EventBus;
+import dev.alchemist.nats.InProcessEventBus;
+import dev.alchemist.nats.JetStreamPublisher;
+import dev.alchemist.nats.JetStreamPublisherSettings;
+import dev.alchemist.nats.NatsEvents;
+import dev.alchemist.nats.StreamSpec;
+import dev.alchemist.nats.SubjectSpace;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dialog service's domain events ({@code <root>.dialog.message.created}, {@code
+ * <root>.dialog.reply.completed}, ...): fire and forget on the in-process bus, or on JetStream with
+ * an ack per event when {@link DialogOptions#nats()} names a server. One subscription to every
+ * subject receives them back and asks the dashboard for a frame.
+ *
+ * <p>Thread-safe. {@link #close()} closes the subscription, the publisher, then the bus.
+ */
+final class DialogEvents implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DialogEvents.class);
+
+  private final Parts parts = new Parts();
+  private final DialogCounters counters;
+  private final Executor blocking;
+  private final EventBus bus;
+  private final @Nullable NatsEvents nats;
+  private final @Nullable JetStreamPublisher publisher;
+
+  DialogEvents(
+      DialogOptions options,
+      MeterRegistry registry,
+      DialogCounters counters,
+      Executor blocking,
+      LiveDashboard dashboard) {
+    this.counters = counters;
+    this.blocking = blocking;
+    SubjectSpace space = SubjectSpace.of(options.subjectRoot());
+    try {
+      if (options.nats() == null) {
+        nats = null;
+        publisher = null;
+        bus =
+            parts.add(InProcessEventBus.builder().subjects(space).meterRegistry(registry).build());
+      } else {
+        nats =
+            parts.add(
+                NatsEvents.builder()
+                    .url(options.nats())
+                    .subjects(space)
+                    .meterRegistry(registry)
+                    .build());
+        bus = nats;
+        StreamSpec spec = developmentStream(options, space);
+        nats.provisioner().provision(spec);
+        publisher =
+            parts.add(
+                nats.jetStreamPublisher(
+                    JetStreamPublisherSettings.builder().name("dialog-service").stream(spec)
+                        .build()));
+      }
+      parts.add(
+          bus.subscribe(
+              space.all(),
+              event -> {
+                counters.eventsReceived.incrementAndGet();
+                dashboard.changed();
+              }));
+    } catch (RuntimeException e) {
+      parts.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Publishes one event on the caller's thread. Blocking only under JetStream back-pressure ({@code
+   * maxInFlight} acks outstanding).
+   */
+  void publish(DomainEvent event) {
+    counters.eventsPublished.increment();
+    send(event);
+  }
+
+  /**
+   * Publishes {@code events} in order without blocking the caller, the thread that completed a
+   * commit or a cache read. The in-process bus only queues each event for its subscribers, so they
+   * go out on the caller's thread; on JetStream a publish blocks under back-pressure, so they go
+   * out on the blocking pool.
+   */
+  void publishLater(DomainEvent... events) {
+    counters.eventsPublished.add(events.length);
+    if (publisher == null) {
+      for (DomainEvent e : events) {
+        bus.publish(e);
+      }
+      return;
+    }
+    blocking.execute(
+        () -> {
+          for (DomainEvent e : events) {
+            send(e);
+          }
+        });
+  }
+
+  /** Whether published events are acked (JetStream) rather than fire and forget. */
+  boolean acks() {
+    return publisher != null;
+  }
+
+  /**
+   * Whether every published event came back through the subscription and, on JetStream, its ack.
+   */
+  boolean allBack() {
+    long published = counters.eventsPublished.sum();
+    boolean acked =
+        publisher == null || counters.eventsAcked.sum() + counters.errors.sum() >= published;
+    return counters.eventsReceived.get() >= published && acked;
+  }
+
+  /** Deletes the JetStream stream {@code name}, if events go to NATS; a failure is logged. */
+  void deleteStream(String name) {
+    if (nats == null) {
+      return;
+    }
+    try {
+      nats.connection().jetStreamManagement().deleteStream(name);
+    } catch (Exception e) {
+      log.warn("could not delete stream {}: {}", name, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    parts.close();
+  }
+
+  /** An event of {@code dialog}'s user, e.g. {@code ("message", "created")}. */
+  static DomainEvent event(Dialog dialog, String entity, String type, String payload) {
+    return DomainEvent.of("dialog", entity, type, dialog.userId(), Instant.now(), payload);
+  }
+
+  /** A message's ids, role and token count: never its content. */
+  static String payload(Message m) {
+    return "{\"dialogId\":\""
+        + m.dialogId()
+        + "\",\"messageId\":\""
+        + m.id()
+        + "\",\"role\":\""
+        + m.role().name().toLowerCase(Locale.ROOT)
+        + "\",\"tokens\":"
+        + m.tokenCount()
+        + "}";
+  }
+
+  /** The guide's stream on one server: R1, no placement, a smaller footprint for a demo. */
+  static StreamSpec developmentStream(DialogOptions o, SubjectSpace space) {
+    return StreamSpec.alchemistEvents().toBuilder()
+        .name(o.streamName())
+        .subjects(space)
+        .maxAge(Duration.ofHours(1))
+        .maxBytes(512L * 1024 * 1024)
+        .build()
+        .forDevelopment();
+  }
+
+  private void send(DomainEvent event) {
+    JetStreamPublisher p = publisher;
+    if (p == null) {
+      bus.publish(event);
+      return;
+    }
+    p.publish(bus.subjects().subject(event), event)
+        .whenComplete(
+            (receipt, e) -> {
+              if (e == null) {
+                counters.eventsAcked.increment();
+              } else {
+                counters.failed(e);
+              }
+            });
+  }
+}
