@@ -7,6 +7,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
+import dev.alchemist.core.internal.DaemonThreads;
 import dev.alchemist.store.AlchemistDatabase;
 import dev.alchemist.store.BatchSettings;
 import dev.alchemist.store.BatchingWriter;
@@ -35,7 +36,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -320,15 +320,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   }
 
   private static ScheduledExecutorService newScheduler(String poolName) {
-    AtomicInteger n = new AtomicInteger();
     ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            2,
-            r -> {
-              Thread t = new Thread(r, "alchemist-store-" + poolName + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        new ScheduledThreadPoolExecutor(2, DaemonThreads.named("alchemist-store-" + poolName));
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }
