@@ -27,6 +27,7 @@ final class LoadLease<K> {
   private final String leasePrefix;
   private final String regionPrefix;
   private final long leaseMillis;
+  private final KeyCodec<K> keys;
   private final Store store;
   private final NearCache<K> near;
   private final RegionEntries<?> io;
@@ -37,6 +38,7 @@ final class LoadLease<K> {
       CachePolicy policy,
       String keyPrefix,
       String regionPrefix,
+      KeyCodec<K> keys,
       Store store,
       NearCache<K> near,
       RegionEntries<?> io) {
@@ -44,20 +46,21 @@ final class LoadLease<K> {
     this.leasePrefix = keyPrefix + ":" + policy.name() + ":lease:v" + policy.keyVersion() + ":";
     this.regionPrefix = regionPrefix;
     this.leaseMillis = policy.leaseTtl().toMillis();
+    this.keys = keys;
     this.store = store;
     this.near = near;
     this.io = io;
   }
 
   /**
-   * Runs {@code load} under the lease of {@code key} (whose encoded form is {@code encoded}), or
-   * returns the value of the instance that holds it; without leases in the policy it just runs
-   * {@code load}.
+   * Runs {@code load} under the lease of {@code key}, or returns the value of the instance that
+   * holds it; without leases in the policy it just runs {@code load}.
    */
-  Object load(K key, String encoded, Supplier<Object> load) {
+  Object load(K key, Supplier<Object> load) {
     if (!enabled) {
       return load.get();
     }
+    String encoded = keys.encode(key);
     String leaseKey = leasePrefix + encoded;
     byte[] token =
         (instanceTag + ":" + leaseTokens.incrementAndGet()).getBytes(StandardCharsets.UTF_8);

@@ -89,7 +89,7 @@ final class RegionLoader<K, V> {
     this.io = io;
     this.announce = announce;
     this.flights = new SingleFlight<>(name);
-    this.lease = new LoadLease<>(policy, keyPrefix, regionPrefix, store, near, io);
+    this.lease = new LoadLease<>(policy, keyPrefix, regionPrefix, keys, store, near, io);
   }
 
   /** A store read of one key with metrics and near-cache fill; null for a miss. */
@@ -135,7 +135,7 @@ final class RegionLoader<K, V> {
       maybeRefresh(key, read.found.expiresAtMillis(), loader);
       return read.found.value();
     }
-    return lease.load(key, keys.encode(key), () -> loadAndStore(key, loader, read.seen));
+    return lease.load(key, () -> loadAndStore(key, loader, read.seen));
   }
 
   /**

@@ -61,43 +61,46 @@ final class RegionWriter<K, V> {
   }
 
   void put(K key, V value) {
-    Checks.notNull("key", key);
-    Checks.notNull("value", value);
-    String encoded = keys.encode(key);
-    long ttl = io.jitteredTtl();
-    long expiresAt = clock.millis() + ttl;
-    byte[] bytes = io.encode(value, expiresAt);
-    long writeEpoch = near.beginWrite(key);
-    Object answer = io.await(store.set(regionPrefix + encoded, bytes, ttl), "put");
-    afterPut(key, encoded, value, expiresAt, writeEpoch, answer != FAILED);
+    Prepared put = prepare(key, value);
+    Object answer = io.await(store.set(regionPrefix + put.encoded, put.bytes, put.ttl), "put");
+    afterPut(key, put.encoded, value, put.expiresAt, put.writeEpoch, answer != FAILED);
   }
 
   CompletableFuture<Void> putAsync(K key, V value) {
-    Checks.notNull("key", key);
-    Checks.notNull("value", value);
-    String encoded = keys.encode(key);
-    long ttl = io.jitteredTtl();
-    long expiresAt = clock.millis() + ttl;
-    byte[] bytes = io.encode(value, expiresAt);
-    long writeEpoch = near.beginWrite(key);
+    Prepared put = prepare(key, value);
+    String encoded = put.encoded;
     CompletableFuture<Void> result = new CompletableFuture<>();
     handoff.onExecutor(
-        store.set(regionPrefix + encoded, bytes, ttl),
+        store.set(regionPrefix + encoded, put.bytes, put.ttl),
         result,
         "putAsync",
         // The write may or may not have landed: keep neither the value nor the old one.
         () -> {
-          near.endWrite(key, null, writeEpoch);
+          near.endWrite(key, null, put.writeEpoch);
           fences.remember(regionPrefix + encoded, encoded);
         },
         (ok, error) -> {
           if (error != null) {
             io.storeFailure("put", error);
           }
-          afterPut(key, encoded, value, expiresAt, writeEpoch, error == null);
+          afterPut(key, encoded, value, put.expiresAt, put.writeEpoch, error == null);
           result.complete(null);
         });
     return result;
+  }
+
+  /** One put, checked, encoded and begun in the near cache, before it is sent. */
+  private record Prepared(
+      String encoded, long ttl, long expiresAt, byte[] bytes, long writeEpoch) {}
+
+  private Prepared prepare(K key, V value) {
+    Checks.notNull("key", key);
+    Checks.notNull("value", value);
+    String encoded = keys.encode(key);
+    long ttl = io.jitteredTtl();
+    long expiresAt = clock.millis() + ttl;
+    byte[] bytes = io.encode(value, expiresAt);
+    return new Prepared(encoded, ttl, expiresAt, bytes, near.beginWrite(key));
   }
 
   void putAll(Map<? extends K, ? extends V> entries) {
