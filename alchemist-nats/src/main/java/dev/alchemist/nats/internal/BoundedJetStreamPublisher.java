@@ -7,7 +7,6 @@ import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
-import dev.alchemist.nats.OverflowPolicy;
 import dev.alchemist.nats.PublishException;
 import dev.alchemist.nats.PublishException.Reason;
 import dev.alchemist.nats.PublishReceipt;
@@ -50,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The parts with a job of their own live beside it: {@link PendingPublish} (the per-publish
  * record), {@link PendingSlots} (the slot table), {@link PublishRetryPolicy} (what to retry and
- * when) and {@link PublisherMeters} (its meters).
+ * when), {@link PublisherMeters} (its meters) and {@link PublishFailures} (their wording).
  *
  * <p>This file stays a little over 400 lines on purpose: what is left is one state machine (the
  * stage CAS of a publish, its attempts, the sweeper, finish() and the close() handshake with
@@ -76,6 +75,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private final long maxRetryNanos;
   private final PublishRetryPolicy retryPolicy;
   private final PublisherMeters meters;
+  private final PublishFailures failures;
   private volatile long closeDeadline = Long.MAX_VALUE;
 
   public BoundedJetStreamPublisher(
@@ -105,6 +105,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.maxRetryNanos = settings.maxRetryTime().toNanos();
     this.retryPolicy = new PublishRetryPolicy(settings);
     this.meters = new PublisherMeters(settings, registry, slots.inFlight());
+    this.failures = new PublishFailures(settings, reporter.redactor(), meters);
     this.sweeper =
         this.scheduler.scheduleWithFixedDelay(
             this::sweep,
@@ -130,36 +131,17 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     Checks.notNull("event", event);
     String name = subject.toString();
     if (closed.get()) {
-      return failedNow(Reason.CLOSED, name, "publisher " + settings.name() + " is closed", null);
+      return failures.closedNow(name);
     }
     if (!slots.acquire(settings.overflowPolicy(), settings.blockTimeout().toNanos())) {
-      String how =
-          settings.overflowPolicy() == OverflowPolicy.FAIL_FAST
-              ? ""
-              : " for longer than " + settings.blockTimeout();
-      return failedNow(
-          Reason.IN_FLIGHT_LIMIT,
-          name,
-          "maxInFlight ("
-              + settings.maxInFlight()
-              + ") acks outstanding"
-              + how
-              + " on publisher "
-              + settings.name()
-              + ": inFlight="
-              + slots.inFlight().get(),
-          null);
+      return failures.inFlightLimitNow(name, slots.inFlight().get());
     }
     byte[] data;
     try {
       data = codec.encode(event);
     } catch (RuntimeException e) {
       slots.abandon();
-      return failedNow(
-          Reason.ENCODE_FAILED,
-          name,
-          "cannot encode event " + event.id() + ": " + e.getMessage(),
-          e);
+      return failures.encodeFailedNow(name, event, e);
     }
     Headers headers = headerCache.headers(subject, traceId, event.id().toString());
     PendingPublish p = new PendingPublish(this, name, headers, data, ticker.read());
@@ -172,7 +154,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       if (p.finishStage() >= 0) {
         meters.failed(Reason.CLOSED);
         p.result.completeExceptionally(
-            failure(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
+            failures.of(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
         slots.release(p);
       }
       return p.result;
@@ -217,14 +199,15 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private void attemptFailed(PendingPublish p, Throwable error) {
     Throwable cause = PublishRetryPolicy.unwrap(error);
     if (connection.getStatus() == Connection.Status.CLOSED) {
-      finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the connection is closed", cause));
+      finish(p, null, failures.of(Reason.CONNECTION_CLOSED, p, "the connection is closed", cause));
       return;
     }
     if (!PublishRetryPolicy.retryable(cause)) {
       finish(
           p,
           null,
-          failure(Reason.REJECTED, p, "JetStream refused the event: " + cause.getMessage(), cause));
+          failures.of(
+              Reason.REJECTED, p, "JetStream refused the event: " + cause.getMessage(), cause));
       return;
     }
     long now = ticker.read();
@@ -236,14 +219,15 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
           pastClose
               ? "publisher " + settings.name() + " closed before an ack arrived"
               : "no ack within maxRetryTime " + settings.maxRetryTime();
-      finish(p, null, failure(reason, p, why + " (" + p.attempts + " attempts): " + cause, cause));
+      finish(
+          p, null, failures.of(reason, p, why + " (" + p.attempts + " attempts): " + cause, cause));
       return;
     }
     meters.retried();
     try {
       scheduler.schedule(() -> resend(p), delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      finish(p, null, failure(Reason.CLOSED, p, "the scheduler is shut down", e));
+      finish(p, null, failures.of(Reason.CLOSED, p, "the scheduler is shut down", e));
     }
   }
 
@@ -252,7 +236,8 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
       return;
     }
     if (closed.get() && ticker.read() - closeDeadline > 0) {
-      finish(p, null, failure(Reason.CLOSED, p, "publisher " + settings.name() + " closed", null));
+      finish(
+          p, null, failures.of(Reason.CLOSED, p, "publisher " + settings.name() + " closed", null));
       return;
     }
     send(p);
@@ -284,18 +269,6 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     }
   }
 
-  private PublishException failure(
-      Reason reason, PendingPublish p, String message, @Nullable Throwable cause) {
-    // jnats' messages may carry a server URL with its credentials
-    Redactor redactor = reporter.redactor();
-    return new PublishException(
-        reason,
-        p.subject,
-        p.attempts,
-        "publish to " + p.subject + " failed: " + redactor.redactText(message),
-        redactor.redact(cause));
-  }
-
   /**
    * Completes a publish once: records metrics, completes the future (inline if nothing is attached,
    * else on the executor), and only then releases its slot, count and permit. close() waits for
@@ -313,7 +286,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
           new PublishReceipt(ack.getStream(), ack.getSeqno(), ack.isDuplicate(), p.attempts);
     } else {
       PublishException e =
-          error != null ? error : failure(Reason.REJECTED, p, "no ack and no error", null);
+          error != null ? error : failures.of(Reason.REJECTED, p, "no ack and no error", null);
       meters.failed(e.reason());
       p.error = e;
     }
@@ -352,19 +325,10 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     p.result.completeExceptionally(e);
   }
 
-  private CompletableFuture<PublishReceipt> failedNow(
-      Reason reason, String subject, String message, @Nullable Throwable cause) {
-    PublishException e =
-        new PublishException(
-            reason, subject, 0, "publish to " + subject + " failed: " + message, cause);
-    meters.failed(reason);
-    return CompletableFuture.failedFuture(e);
-  }
-
   /** Fails every outstanding publish: the connection is closed for good. */
   public void connectionClosed() {
     for (PendingPublish p : slots.outstanding()) {
-      finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the NATS connection closed", null));
+      finish(p, null, failures.of(Reason.CONNECTION_CLOSED, p, "the NATS connection closed", null));
     }
   }
 
@@ -388,7 +352,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
         finish(
             p,
             null,
-            failure(
+            failures.of(
                 Reason.CLOSED,
                 p,
                 "publisher "
