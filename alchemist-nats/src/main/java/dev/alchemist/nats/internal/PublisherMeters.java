@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * The meters of one {@link BoundedJetStreamPublisher}: registered in the constructor, removed by
  * {@link #close()}. Separate from the publisher because choosing the {@code publisher} tag and
- * registering eleven meters is setup, not publishing; the publisher only counts through it.
+ * registering its twelve meters is setup, not publishing; the publisher only counts through it.
  */
 final class PublisherMeters implements AutoCloseable {
   private final OwnedMeters meters;
