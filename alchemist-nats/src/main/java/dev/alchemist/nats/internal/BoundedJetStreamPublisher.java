@@ -4,47 +4,26 @@ import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Ticker;
 import dev.alchemist.core.codec.Codec;
-import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
-import dev.alchemist.nats.OverflowPolicy;
 import dev.alchemist.nats.PublishException;
 import dev.alchemist.nats.PublishException.Reason;
 import dev.alchemist.nats.PublishReceipt;
 import dev.alchemist.nats.Subject;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
-import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,10 +46,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>The per-publish record is also the completion task and holds its own attempt state (a
  *       VarHandle, not an AtomicInteger), so a publish allocates only what it must.
  * </ul>
+ *
+ * <p>The parts with a job of their own live beside it: {@link PendingPublish} (the per-publish
+ * record), {@link PendingSlots} (the slot table), {@link PublishRetryPolicy} (what to retry and
+ * when), {@link PublisherMeters} (its meters) and {@link PublishFailures} (their wording).
+ *
+ * <p>This file stays a little over 400 lines on purpose: what is left is one state machine (the
+ * stage CAS of a publish, its attempts, the sweeper, finish() and the close() handshake with
+ * publish()), and its correctness argument reads in one place; split further, each half would need
+ * the other's invariants to make sense.
  */
 public final class BoundedJetStreamPublisher implements JetStreamPublisher {
-  private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
   private final JetStreamPublisherSettings settings;
   private final Connection connection;
   private final JetStream jetStream;
@@ -80,25 +66,17 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
   private final ScheduledExecutorService scheduler;
   private final Reporter reporter;
   private final Runnable onClosed;
-  private final Semaphore permits;
   private final SerialExecutor completions;
-  private final AtomicReferenceArray<@Nullable Pending> slots;
-  private final AtomicInteger nextSlot = new AtomicInteger();
+  private final PendingSlots slots;
   private final Ticker ticker;
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final ScheduledFuture<?> sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final long ackTimeoutNanos;
   private final long maxRetryNanos;
-
-  private final Counter published;
-  private final Counter acked;
-  private final Counter duplicates;
-  private final Counter retries;
-  private final Map<Reason, Counter> failed = new EnumMap<>(Reason.class);
-  private final Timer ackLatency;
-  private final OwnedMeters meters;
-  private final String meterName;
+  private final PublishRetryPolicy retryPolicy;
+  private final PublisherMeters meters;
+  private final PublishFailures failures;
+  private volatile long closeDeadline = Long.MAX_VALUE;
 
   public BoundedJetStreamPublisher(
       JetStreamPublisherSettings settings,
@@ -119,77 +97,15 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     ScheduledExecutorService own = settings.scheduler();
     this.scheduler = own != null ? own : scheduler;
     this.ticker = settings.ticker();
-    this.slots = new AtomicReferenceArray<>(settings.maxInFlight());
+    this.slots = new PendingSlots(settings.maxInFlight());
     this.reporter = reporter;
     this.onClosed = onClosed;
-    this.permits = new Semaphore(settings.maxInFlight());
     this.completions = new SerialExecutor(executor);
     this.ackTimeoutNanos = settings.ackTimeout().toNanos();
     this.maxRetryNanos = settings.maxRetryTime().toNanos();
-    String stream = settings.expectedStream() == null ? "any" : settings.expectedStream();
-    this.meters = OwnedMeters.of(registry, "publisher " + settings.name() + " on stream " + stream);
-    // The gauge first, so that a refusal leaves nothing registered. Under the default name a
-    // second live publisher on the stream reports as default-2 (as HikariCP numbers its pools);
-    // a name the host chose is refused instead, since the host meant one publisher by it.
-    Function<String, Gauge.Builder<?>> inFlightGauge =
-        n ->
-            Gauge.builder("alchemist.nats.in.flight", inFlight, AtomicInteger::get)
-                .tags("publisher", n, "stream", stream)
-                .description("Acks outstanding");
-    String name;
-    if (JetStreamPublisherSettings.DEFAULT_NAME.equals(settings.name())) {
-      name = meters.exclusiveUnderFreeName(settings.name(), inFlightGauge);
-    } else {
-      name = settings.name();
-      meters.exclusive(inFlightGauge.apply(name)::register);
-    }
-    this.meterName = name;
-    this.published =
-        meters.shared(
-            Counter.builder("alchemist.nats.published")
-                    .tags("bus", "nats", "mode", "jetstream", "publisher", name, "stream", stream)
-                    .description("Events handed to JetStream (once per event, not per attempt)")
-                ::register);
-    this.acked =
-        meters.shared(
-            Counter.builder("alchemist.nats.acked")
-                    .tags("publisher", name, "stream", stream)
-                    .description("Events JetStream acknowledged as stored")
-                ::register);
-    this.duplicates =
-        meters.shared(
-            Counter.builder("alchemist.nats.duplicates")
-                    .tags("publisher", name, "stream", stream)
-                    .description(
-                        "Acks that reported a duplicate message id (a retry of a stored event)")
-                ::register);
-    this.retries =
-        meters.shared(
-            Counter.builder("alchemist.nats.retries")
-                    .tags("publisher", name, "stream", stream)
-                    .description("Attempts re-sent after a timeout or 503")
-                ::register);
-    for (Reason reason : Reason.values()) {
-      failed.put(
-          reason,
-          meters.shared(
-              Counter.builder("alchemist.nats.failed")
-                      .tags(
-                          "publisher",
-                          name,
-                          "stream",
-                          stream,
-                          "reason",
-                          reason.name().toLowerCase())
-                      .description("Publishes whose future failed")
-                  ::register));
-    }
-    this.ackLatency =
-        meters.shared(
-            Timer.builder("alchemist.nats.ack.latency")
-                    .tags("publisher", name, "stream", stream)
-                    .description("From publish to ack, retries included")
-                ::register);
+    this.retryPolicy = new PublishRetryPolicy(settings);
+    this.meters = new PublisherMeters(settings, registry, slots.inFlight());
+    this.failures = new PublishFailures(settings, reporter.redactor(), meters);
     this.sweeper =
         this.scheduler.scheduleWithFixedDelay(
             this::sweep,
@@ -205,7 +121,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
 
   @Override
   public int inFlight() {
-    return inFlight.get();
+    return slots.inFlight().get();
   }
 
   @Override
@@ -215,109 +131,41 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     Checks.notNull("event", event);
     String name = subject.toString();
     if (closed.get()) {
-      return failedNow(Reason.CLOSED, name, "publisher " + settings.name() + " is closed", null);
+      return failures.closedNow(name);
     }
-    if (!acquire()) {
-      String how =
-          settings.overflowPolicy() == OverflowPolicy.FAIL_FAST
-              ? ""
-              : " for longer than " + settings.blockTimeout();
-      return failedNow(
-          Reason.IN_FLIGHT_LIMIT,
-          name,
-          "maxInFlight ("
-              + settings.maxInFlight()
-              + ") acks outstanding"
-              + how
-              + " on publisher "
-              + settings.name()
-              + ": inFlight="
-              + inFlight.get(),
-          null);
+    if (!slots.acquire(settings.overflowPolicy(), settings.blockTimeout().toNanos())) {
+      return failures.inFlightLimitNow(name, slots.inFlight().get());
     }
     byte[] data;
     try {
       data = codec.encode(event);
     } catch (RuntimeException e) {
-      permits.release();
-      return failedNow(
-          Reason.ENCODE_FAILED,
-          name,
-          "cannot encode event " + event.id() + ": " + e.getMessage(),
-          e);
+      slots.abandon();
+      return failures.encodeFailedNow(name, event, e);
     }
     Headers headers = headerCache.headers(subject, traceId, event.id().toString());
-    Pending p = new Pending(this, name, headers, data, ticker.read());
+    PendingPublish p = new PendingPublish(this, name, headers, data, ticker.read());
     // Counted before closed is read again: close() sets closed before it reads inFlight, so either
     // close() waits for p, or we see closed here (a Dekker handshake on two volatiles).
-    inFlight.incrementAndGet();
-    claimSlot(p);
+    slots.admit(p);
     if (closed.get()) {
       // close() began after the first check and may have scanned the slots before p was in one.
       // Fail p here, on the caller's thread (nothing is attached yet), so it is complete on return.
       if (p.finishStage() >= 0) {
-        failed.get(Reason.CLOSED).increment();
+        meters.failed(Reason.CLOSED);
         p.result.completeExceptionally(
-            failure(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
-        release(p);
+            failures.of(Reason.CLOSED, p, "publisher " + settings.name() + " is closed", null));
+        slots.release(p);
       }
       return p.result;
     }
-    published.increment();
+    meters.published();
     send(p);
     return p.result;
   }
 
-  private boolean acquire() {
-    if (permits.tryAcquire()) {
-      return true;
-    }
-    if (settings.overflowPolicy() == OverflowPolicy.FAIL_FAST) {
-      return false;
-    }
-    try {
-      return permits.tryAcquire(settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /**
-   * Puts {@code p} in a free slot. The caller holds a permit and a slot is freed before its permit
-   * is released, so a free slot exists; the rotating start keeps the search short. The index is
-   * written before the CAS that makes {@code p} visible, so whoever finds {@code p} in the array
-   * (close(), connectionClosed(), the sweeper) reads its own slot, never another publish's.
-   */
-  private void claimSlot(Pending p) {
-    int n = slots.length();
-    int i = Math.floorMod(nextSlot.getAndIncrement(), n);
-    while (true) {
-      p.slot = i;
-      if (slots.compareAndSet(i, null, p)) {
-        return;
-      }
-      i = i + 1 == n ? 0 : i + 1;
-    }
-  }
-
-  /**
-   * Gives back what a finished publish held: its slot (only if it still holds it), its count in
-   * {@code inFlight}, then its permit, so a publish holding a permit always finds a free slot.
-   */
-  private void release(Pending p) {
-    slots.compareAndSet(p.slot, p, null);
-    if (inFlight.decrementAndGet() == 0 && closed.get()) {
-      Thread waiting = closer;
-      if (waiting != null) {
-        LockSupport.unpark(waiting); // close() is waiting for the last ack
-      }
-    }
-    permits.release();
-  }
-
   /** Sends one attempt; the caller owns {@code p} (its stage is 0). */
-  private void send(Pending p) {
+  private void send(PendingPublish p) {
     int attempt = p.attempts + 1;
     p.attemptDeadline = ticker.read() + ackTimeoutNanos;
     if (!p.casStage(0, attempt)) {
@@ -348,21 +196,22 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
         });
   }
 
-  private void attemptFailed(Pending p, Throwable error) {
-    Throwable cause = unwrap(error);
+  private void attemptFailed(PendingPublish p, Throwable error) {
+    Throwable cause = PublishRetryPolicy.unwrap(error);
     if (connection.getStatus() == Connection.Status.CLOSED) {
-      finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the connection is closed", cause));
+      finish(p, null, failures.of(Reason.CONNECTION_CLOSED, p, "the connection is closed", cause));
       return;
     }
-    if (!retryable(cause)) {
+    if (!PublishRetryPolicy.retryable(cause)) {
       finish(
           p,
           null,
-          failure(Reason.REJECTED, p, "JetStream refused the event: " + cause.getMessage(), cause));
+          failures.of(
+              Reason.REJECTED, p, "JetStream refused the event: " + cause.getMessage(), cause));
       return;
     }
     long now = ticker.read();
-    long delay = backoffNanos(p.attempts);
+    long delay = retryPolicy.backoffNanos(p.attempts);
     boolean pastClose = closed.get() && now + delay - closeDeadline > 0;
     if (pastClose || now + delay - p.start > maxRetryNanos) {
       Reason reason = pastClose ? Reason.CLOSED : Reason.TIMED_OUT;
@@ -370,63 +219,28 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
           pastClose
               ? "publisher " + settings.name() + " closed before an ack arrived"
               : "no ack within maxRetryTime " + settings.maxRetryTime();
-      finish(p, null, failure(reason, p, why + " (" + p.attempts + " attempts): " + cause, cause));
+      finish(
+          p, null, failures.of(reason, p, why + " (" + p.attempts + " attempts): " + cause, cause));
       return;
     }
-    retries.increment();
+    meters.retried();
     try {
       scheduler.schedule(() -> resend(p), delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      finish(p, null, failure(Reason.CLOSED, p, "the scheduler is shut down", e));
+      finish(p, null, failures.of(Reason.CLOSED, p, "the scheduler is shut down", e));
     }
   }
 
-  private void resend(Pending p) {
+  private void resend(PendingPublish p) {
     if (p.stage() < 0) {
       return;
     }
     if (closed.get() && ticker.read() - closeDeadline > 0) {
-      finish(p, null, failure(Reason.CLOSED, p, "publisher " + settings.name() + " closed", null));
+      finish(
+          p, null, failures.of(Reason.CLOSED, p, "publisher " + settings.name() + " closed", null));
       return;
     }
     send(p);
-  }
-
-  private volatile long closeDeadline = Long.MAX_VALUE;
-  private volatile @Nullable Thread closer;
-
-  private long backoffNanos(int attempts) {
-    long initial = settings.retryBackoff().toNanos();
-    long max = settings.maxRetryBackoff().toNanos();
-    int shift = Math.min(attempts - 1, 20);
-    long delay = initial << shift;
-    return delay <= 0 || delay > max ? max : delay;
-  }
-
-  private static boolean retryable(Throwable cause) {
-    if (cause instanceof CancellationException || cause instanceof TimeoutException) {
-      return true; // jnats timed the request out, or it was cancelled on 503
-    }
-    if (cause instanceof JetStreamApiException) {
-      return false; // the stream answered: wrong stream, limits, ...
-    }
-    if (cause instanceof IOException) {
-      String message = String.valueOf(cause.getMessage());
-      return message.contains("503") || message.contains("No Responders");
-    }
-    // IllegalStateException from publishAsync: reconnect buffer full, or output queue full
-    return cause instanceof IllegalStateException;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException
-            || t instanceof ExecutionException
-            || (t instanceof RuntimeException && t.getClass() == RuntimeException.class))
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** Finds attempts whose ack is overdue and treats them as timed out. */
@@ -434,7 +248,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     try {
       long now = ticker.read();
       for (int i = 0, n = slots.length(); i < n; i++) {
-        Pending p = slots.get(i);
+        PendingPublish p = slots.get(i);
         if (p == null) {
           continue;
         }
@@ -455,40 +269,25 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     }
   }
 
-  private PublishException failure(
-      Reason reason, Pending p, String message, @Nullable Throwable cause) {
-    // jnats' messages may carry a server URL with its credentials
-    Redactor redactor = reporter.redactor();
-    return new PublishException(
-        reason,
-        p.subject,
-        p.attempts,
-        "publish to " + p.subject + " failed: " + redactor.redactText(message),
-        redactor.redact(cause));
-  }
-
   /**
    * Completes a publish once: records metrics, completes the future (inline if nothing is attached,
    * else on the executor), and only then releases its slot, count and permit. close() waits for
    * {@code inFlight} to drop to zero and then for the completion queue, so a publish must be
    * completed or queued before it stops counting: otherwise close() could return in between.
    */
-  private void finish(Pending p, @Nullable PublishAck ack, @Nullable PublishException error) {
+  private void finish(
+      PendingPublish p, @Nullable PublishAck ack, @Nullable PublishException error) {
     if (p.finishStage() < 0) {
       return; // already finished
     }
     if (error == null && ack != null) {
-      acked.increment();
-      if (ack.isDuplicate()) {
-        duplicates.increment();
-      }
-      ackLatency.record(ticker.read() - p.start, TimeUnit.NANOSECONDS);
+      meters.acked(ack.isDuplicate(), ticker.read() - p.start);
       p.receipt =
           new PublishReceipt(ack.getStream(), ack.getSeqno(), ack.isDuplicate(), p.attempts);
     } else {
       PublishException e =
-          error != null ? error : failure(Reason.REJECTED, p, "no ack and no error", null);
-      failed.get(e.reason()).increment();
+          error != null ? error : failures.of(Reason.REJECTED, p, "no ack and no error", null);
+      meters.failed(e.reason());
       p.error = e;
     }
     try {
@@ -503,12 +302,15 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
         completions.offer(p, Integer.MAX_VALUE);
       }
     } finally {
-      release(p);
+      slots.release(p);
     }
   }
 
-  /** Runs on the executor (see {@link Pending#run()}): completes the future, reports a failure. */
-  private void complete(Pending p) {
+  /**
+   * Runs on the executor (see {@link PendingPublish#run()}): completes the future, reports a
+   * failure.
+   */
+  void complete(PendingPublish p) {
     PublishException e = p.error;
     if (e == null) {
       p.result.complete(p.receipt);
@@ -523,19 +325,10 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     p.result.completeExceptionally(e);
   }
 
-  private CompletableFuture<PublishReceipt> failedNow(
-      Reason reason, String subject, String message, @Nullable Throwable cause) {
-    PublishException e =
-        new PublishException(
-            reason, subject, 0, "publish to " + subject + " failed: " + message, cause);
-    failed.get(reason).increment();
-    return CompletableFuture.failedFuture(e);
-  }
-
   /** Fails every outstanding publish: the connection is closed for good. */
   public void connectionClosed() {
-    for (Pending p : outstanding()) {
-      finish(p, null, failure(Reason.CONNECTION_CLOSED, p, "the NATS connection closed", null));
+    for (PendingPublish p : slots.outstanding()) {
+      finish(p, null, failures.of(Reason.CONNECTION_CLOSED, p, "the NATS connection closed", null));
     }
   }
 
@@ -544,24 +337,22 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = ticker.read() + settings.closeTimeout().toNanos();
-    closeDeadline = deadline;
-    closer = Thread.currentThread();
+    // The ticker's deadline bounds the retries (see attemptFailed); the wait below is on the
+    // clock a condition can wait on. Both are closeTimeout from now.
+    closeDeadline = ticker.read() + settings.closeTimeout().toNanos();
+    long waitDeadline = System.nanoTime() + settings.closeTimeout().toNanos();
     try {
-      while (inFlight.get() > 0 && ticker.read() - deadline < 0) {
-        if (connection.getStatus() == Connection.Status.CLOSED
-            || Thread.currentThread().isInterrupted()) {
-          break;
-        }
-        // release() unparks us when the last publish finishes; the timeout re-reads the ticker
-        LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
+      // A closed connection answers nothing (connectionClosed() fails what is left); release()
+      // wakes this wait when the last publish finishes.
+      if (connection.getStatus() != Connection.Status.CLOSED) {
+        slots.awaitEmpty(waitDeadline);
       }
     } finally {
-      for (Pending p : outstanding()) {
+      for (PendingPublish p : slots.outstanding()) {
         finish(
             p,
             null,
-            failure(
+            failures.of(
                 Reason.CLOSED,
                 p,
                 "publisher "
@@ -595,29 +386,12 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
    * another live publisher on the stream, {@code default-2} and so on.
    */
   public String meterName() {
-    return meterName;
-  }
-
-  private List<Pending> outstanding() {
-    List<Pending> list = new ArrayList<>();
-    for (int i = 0, n = slots.length(); i < n; i++) {
-      Pending p = slots.get(i);
-      if (p != null) {
-        list.add(p);
-      }
-    }
-    return list;
+    return meters.meterName();
   }
 
   /** Slots held by unfinished publishes; for tests. */
   int occupiedSlots() {
-    int n = 0;
-    for (int i = 0; i < slots.length(); i++) {
-      if (slots.get(i) != null) {
-        n++;
-      }
-    }
-    return n;
+    return slots.occupied();
   }
 
   @Override
@@ -627,68 +401,9 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
         + ", stream="
         + settings.expectedStream()
         + ", inFlight="
-        + inFlight.get()
+        + slots.inFlight().get()
         + "/"
         + settings.maxInFlight()
         + (closed.get() ? ", closed]" : "]");
-  }
-
-  /** One publish across its attempts, and the task that completes its future. */
-  private static final class Pending implements Runnable {
-    private static final VarHandle STAGE;
-
-    static {
-      try {
-        STAGE = MethodHandles.lookup().findVarHandle(Pending.class, "stage", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    final BoundedJetStreamPublisher owner;
-    final String subject;
-    final Headers headers;
-    final byte[] data;
-    final long start;
-    final ReceiptFuture result = new ReceiptFuture();
-
-    /** The attempt whose outcome is awaited; 0 between attempts; -1 when done. */
-    @SuppressWarnings("unused") // accessed through STAGE
-    private volatile int stage;
-
-    int slot;
-    volatile int attempts;
-    volatile long attemptDeadline;
-    volatile @Nullable CompletableFuture<PublishAck> current;
-    // Written before the completion is queued, read by run(): the queue publishes them safely.
-    @Nullable PublishReceipt receipt;
-    @Nullable PublishException error;
-
-    Pending(
-        BoundedJetStreamPublisher owner, String subject, Headers headers, byte[] data, long start) {
-      this.owner = owner;
-      this.subject = subject;
-      this.headers = headers;
-      this.data = data;
-      this.start = start;
-    }
-
-    int stage() {
-      return (int) STAGE.getVolatile(this);
-    }
-
-    boolean casStage(int expected, int next) {
-      return STAGE.compareAndSet(this, expected, next);
-    }
-
-    /** Marks it done; returns the stage before. */
-    int finishStage() {
-      return (int) STAGE.getAndSet(this, -1);
-    }
-
-    @Override
-    public void run() {
-      owner.complete(this);
-    }
   }
 }

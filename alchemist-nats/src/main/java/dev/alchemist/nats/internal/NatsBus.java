@@ -5,7 +5,6 @@ import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.internal.DaemonThreads;
-import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.EventHandler;
@@ -40,7 +39,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
-/** The implementation behind {@link NatsEvents}. */
+/**
+ * The implementation behind {@link NatsEvents}: one connection, and the publishers, consumers and
+ * subscriptions over it. Its connection listener ({@link ChainedConnectionListener}) and the
+ * consumer wrapper ({@link TrackedConsumer}) live beside it.
+ */
 public final class NatsBus {
   private final NatsEvents.Settings settings;
   private final Redactor redactor;
@@ -89,7 +92,8 @@ public final class NatsBus {
     Options base = settings.options();
     @Nullable ConnectionListener theirs = base.getConnectionListener();
     Options.Builder builder =
-        new Options.Builder(base).connectionListener(new ChainedListener(bus, theirs));
+        new Options.Builder(base)
+            .connectionListener(new ChainedConnectionListener(bus::onConnectionEvent, theirs));
     @Nullable ErrorListener listener = base.getErrorListener();
     if (listener != null && listener.getClass() == ErrorListenerLoggerImpl.class) {
       listener = new RedactingErrorListener(bus.redactor); // jnats' default logger
@@ -130,32 +134,6 @@ public final class NatsBus {
     return redactor.redactText(options.getServers().toString());
   }
 
-  /** Our listener first, then the host's, which may be null. */
-  private static final class ChainedListener implements ConnectionListener {
-    private final NatsBus bus;
-    private final @Nullable ConnectionListener theirs;
-
-    ChainedListener(NatsBus bus, @Nullable ConnectionListener theirs) {
-      this.bus = bus;
-      this.theirs = theirs;
-    }
-
-    @Override
-    @SuppressWarnings("deprecation") // the interface still requires the old form
-    public void connectionEvent(Connection conn, Events event) {
-      connectionEvent(conn, event, null, null);
-    }
-
-    @Override
-    public void connectionEvent(
-        Connection conn, Events event, @Nullable Long time, @Nullable String uriDetails) {
-      bus.onConnectionEvent(event);
-      if (theirs != null) {
-        theirs.connectionEvent(conn, event, time, uriDetails);
-      }
-    }
-  }
-
   public NatsEvents.Settings settings() {
     return settings;
   }
@@ -169,7 +147,7 @@ public final class NatsBus {
       publishers.forEach(BoundedJetStreamPublisher::connectionClosed);
     }
     if (event == ConnectionListener.Events.RESUBSCRIBED) { // reconnected, subscriptions resent
-      consumers.forEach(c -> c.consumer.reconnected()); // the pull requests may be gone
+      consumers.forEach(TrackedConsumer::reconnected); // the pull requests may be gone
     }
     if (event != ConnectionListener.Events.DISCOVERED_SERVERS) {
       try {
@@ -263,7 +241,7 @@ public final class NatsBus {
               settings.meterRegistry(),
               reporter,
               settings.closeTimeout().toNanos());
-      TrackedConsumer tracked = new TrackedConsumer(consumer);
+      TrackedConsumer tracked = new TrackedConsumer(consumer, consumers);
       consumers.add(tracked);
       return tracked;
     } catch (IOException | JetStreamApiException e) {
@@ -346,54 +324,6 @@ public final class NatsBus {
         + ", subscriptions="
         + subscriptions.size()
         + "]";
-  }
-
-  /** A consumer that the bus forgets when it is closed, so closed consumers do not pile up. */
-  private final class TrackedConsumer implements EventConsumer {
-    private final PullConsumer consumer;
-
-    TrackedConsumer(PullConsumer consumer) {
-      this.consumer = consumer;
-    }
-
-    @Override
-    public ConsumerSettings settings() {
-      return consumer.settings();
-    }
-
-    @Override
-    public ConsumerLag lag() {
-      return consumer.lag();
-    }
-
-    @Override
-    public ConsumerLag refreshLag() {
-      return consumer.refreshLag();
-    }
-
-    @Override
-    public long acknowledged() {
-      return consumer.acknowledged();
-    }
-
-    @Override
-    public long deadLettered() {
-      return consumer.deadLettered();
-    }
-
-    @Override
-    public void close() {
-      try {
-        consumer.close();
-      } finally {
-        consumers.remove(this);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return consumer.toString();
-    }
   }
 
   private final class CoreSubscription extends SubscriptionSupport {

@@ -9,14 +9,12 @@ import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.EventHandler;
-import dev.alchemist.nats.EventHeaders;
 import dev.alchemist.nats.ReceivedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.nats.client.Connection;
-import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -27,12 +25,9 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,8 +36,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * A durable pull consumer. jnats' {@code consume()} pulls batches of {@code batchSize} and keeps
@@ -66,10 +59,7 @@ import java.util.function.Consumer;
  * the pull request the server held may have died with it.
  */
 public final class PullConsumer implements EventConsumer {
-  private static final long PULL_EXPIRES_MILLIS = 5_000;
   private static final long ROOM_POLL_MILLIS = 100;
-  private static final long REPULL_FIRST_DELAY_MILLIS = 250;
-  private static final long REPULL_MAX_DELAY_MILLIS = 30_000;
   private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final ConsumerSettings settings;
@@ -83,41 +73,20 @@ public final class PullConsumer implements EventConsumer {
   private final long closeTimeoutNanos;
   private final SerialExecutor queue;
   private final ConsumerContext context;
-  private final ConsumeOptions options;
-  private final ReentrantLock pullLock = new ReentrantLock();
-  private volatile MessageConsumer consumer;
+  private final PullSubscription subscription;
   private final ScheduledFuture<?> lagTask;
   private final ScheduledFuture<?> progressTask;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final boolean deadLettersStored;
   private final Semaphore room;
-  private final Set<Held> held = ConcurrentHashMap.newKeySet();
-  private final long refreshNanos;
-
-  /** Times of the last hand-offs, written by the dispatcher thread only; see {@link #receive}. */
-  private final long[] handOffs;
-
-  private final long startedAt = System.nanoTime();
-  private long handedOff;
+  private final ConsumerReplies replies;
+  private final AckDeadlines held;
+  private final DeadLetters deadLetters;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong ackPending = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
   private final Counter ackedCounter;
   private final Counter failedCounter;
-  private final Counter deadLetterCounter;
   private final OwnedMeters meters;
-
-  /** A message we hold (buffered or in the handler) and when its ack wait last restarted. */
-  private static final class Held {
-    final Message message;
-    volatile long touchedAt;
-
-    Held(Message message, long touchedAt) {
-      this.message = message;
-      this.touchedAt = touchedAt;
-    }
-  }
 
   public PullConsumer(
       ConsumerSettings settings,
@@ -151,12 +120,8 @@ public final class PullConsumer implements EventConsumer {
                     t,
                     l -> {}));
     this.room = new Semaphore(settings.batchSize());
-    // A message handed off as number k was pulled after hand-off k - batchSize - 1 (jnats pulls at
-    // most batchSize ahead of what it counts as processed), so that hand-off's time is a safe lower
-    // bound for when the server started the message's ack wait. Twice that depth covers the moment
-    // after a reconnect when the old and the fresh pull subscription both deliver.
-    this.handOffs = new long[2 * settings.batchSize() + 2];
-    this.refreshNanos = Math.max(1, settings.ackWait().toNanos() / 2);
+    this.replies = new ConsumerReplies(settings, reporter);
+    this.held = new AckDeadlines(settings.batchSize(), settings.ackWait(), replies);
     String stream = settings.stream();
     String name = settings.durableName();
     // No server-side backoff: the server would use its first step as the ack wait (1 s by default,
@@ -187,7 +152,7 @@ public final class PullConsumer implements EventConsumer {
                   .description("Messages delivered but not yet acknowledged")
               ::register);
       meters.exclusive(
-          Gauge.builder("alchemist.nats.consumer.buffered", held, Set::size)
+          Gauge.builder("alchemist.nats.consumer.buffered", held, AckDeadlines::size)
                   .tags(tags)
                   .description("Messages queued for the handler or in it (at most batchSize)")
               ::register);
@@ -200,34 +165,34 @@ public final class PullConsumer implements EventConsumer {
     failedCounter =
         meters.shared(
             Counter.builder("alchemist.nats.consumer.handler.failed").tags(tags)::register);
-    deadLetterCounter =
+    Counter deadLetterCounter =
         meters.shared(
             Counter.builder("alchemist.nats.consumer.dead.lettered").tags(tags)::register);
     try {
       management.addOrUpdateConsumer(stream, config);
       String dlq = settings.deadLetterSubject();
       // Decided once: a stored dead letter needs an ack, a core one cannot have one.
-      this.deadLettersStored = dlq != null && !management.getStreamNames(dlq).isEmpty();
+      boolean deadLettersStored = dlq != null && !management.getStreamNames(dlq).isEmpty();
+      this.deadLetters =
+          new DeadLetters(
+              settings,
+              deadLettersStored,
+              connection,
+              jetStream,
+              replies,
+              reporter,
+              deadLetterCounter);
       this.context = jetStream.getConsumerContext(stream, name);
-      // Pull requests expire after 5 s (jnats' default is 30 s), so the server's idle heartbeat
-      // comes
-      // every 2.5 s: when the consumer's leader dies with our pull request, jnats notices the
-      // missing
-      // heartbeats and pulls again from the new leader within seconds instead of most of a minute.
-      this.options =
-          ConsumeOptions.builder()
-              .batchSize(settings.batchSize())
-              .expiresIn(PULL_EXPIRES_MILLIS)
-              .build();
-      this.consumer = context.consume(options, this::receive);
+      this.subscription =
+          new PullSubscription(
+              settings, context, this::receive, closed::get, executor, scheduler, reporter);
       long every = settings.lagInterval().toNanos();
       this.lagTask =
           scheduler.scheduleWithFixedDelay(
               this::scheduleLagRefresh, 0, every, TimeUnit.NANOSECONDS);
       long tick = Math.max(MIN_TICK_NANOS, settings.ackWait().toNanos() / 4);
       this.progressTask =
-          scheduler.scheduleWithFixedDelay(
-              this::refreshAckDeadlines, tick, tick, TimeUnit.NANOSECONDS);
+          scheduler.scheduleWithFixedDelay(held::refresh, tick, tick, TimeUnit.NANOSECONDS);
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       meters.close();
       throw e;
@@ -278,7 +243,7 @@ public final class PullConsumer implements EventConsumer {
 
   @Override
   public long deadLettered() {
-    return deadLettered.get();
+    return deadLetters.count();
   }
 
   /**
@@ -288,19 +253,10 @@ public final class PullConsumer implements EventConsumer {
   private void receive(Message message) {
     if (!awaitRoom()) {
       // Closing: give it back now rather than after the ack wait.
-      reply(message, "nak", Message::nak);
+      replies.reply(message, "nak", Message::nak);
       return;
     }
-    long now = System.nanoTime();
-    int slot = (int) (handedOff % handOffs.length);
-    long ackWaitStartedNoEarlierThan = handedOff < handOffs.length ? startedAt : handOffs[slot];
-    handOffs[slot] = now;
-    handedOff++;
-    Held h = new Held(message, ackWaitStartedNoEarlierThan);
-    held.add(h);
-    if (now - ackWaitStartedNoEarlierThan >= refreshNanos) {
-      touch(h, now); // it may have waited in jnats for much of its ack wait
-    }
+    AckDeadlines.Held h = held.hold(message);
     queue.offer(() -> handle(h), Integer.MAX_VALUE); // bounded by room
   }
 
@@ -317,27 +273,11 @@ public final class PullConsumer implements EventConsumer {
     return false;
   }
 
-  /** Sends in-progress for every held message whose ack wait may be half gone. */
-  private void refreshAckDeadlines() {
-    long now = System.nanoTime();
-    for (Held h : held) {
-      if (now - h.touchedAt >= refreshNanos) {
-        touch(h, now);
-      }
-    }
-  }
-
-  private void touch(Held h, long now) {
-    if (reply(h.message, "in-progress", Message::inProgress)) {
-      h.touchedAt = now;
-    }
-  }
-
-  private void handle(Held h) {
+  private void handle(AckDeadlines.Held h) {
     try {
       process(h.message);
     } finally {
-      held.remove(h);
+      held.release(h);
       room.release();
     }
   }
@@ -350,7 +290,7 @@ public final class PullConsumer implements EventConsumer {
     } catch (CodecException | IllegalArgumentException e) {
       // A message that cannot be decoded never will be: dead-letter it at once.
       failedCounter.increment();
-      deadLetter(message, deliveries, e);
+      deadLetters.deadLetter(message, deliveries, e);
       return;
     }
     try {
@@ -371,44 +311,16 @@ public final class PullConsumer implements EventConsumer {
           e,
           l -> l.onHandlerFailed(message.getSubject(), e));
       if (deliveries >= settings.maxDeliver()) {
-        deadLetter(message, deliveries, e);
+        deadLetters.deadLetter(message, deliveries, e);
       } else {
         Duration delay = backoff(deliveries);
-        reply(message, "nak", m -> m.nakWithDelay(delay));
+        replies.reply(message, "nak", m -> m.nakWithDelay(delay));
       }
       return;
     }
-    if (reply(message, "ack", Message::ack)) {
+    if (replies.reply(message, "ack", Message::ack)) {
       acknowledged.incrementAndGet();
       ackedCounter.increment();
-    }
-  }
-
-  /**
-   * Sends an ack, nak, term or in-progress; returns whether it went out. jnats throws when the
-   * connection is closed, draining or its reconnect buffer is full: the server then redelivers the
-   * message after the ack wait, so it is reported and consuming goes on.
-   */
-  private boolean reply(Message message, String action, Consumer<Message> send) {
-    try {
-      send.accept(message);
-      return true;
-    } catch (RuntimeException e) {
-      reporter.report(
-          "consumer-" + action,
-          "consumer "
-              + settings.durableName()
-              + " could not send "
-              + action
-              + " for a message of "
-              + message.getSubject()
-              + " (the server redelivers it after the ack wait of "
-              + settings.ackWait()
-              + "): "
-              + e.getMessage(),
-          e,
-          l -> l.onConsumerFailed(settings.durableName(), action, e));
-      return false;
     }
   }
 
@@ -429,136 +341,13 @@ public final class PullConsumer implements EventConsumer {
     }
   }
 
-  private void deadLetter(Message message, long deliveries, Throwable cause) {
-    String target = settings.deadLetterSubject();
-    if (target != null) {
-      Headers headers = new Headers();
-      Headers original = message.getHeaders();
-      if (original != null) {
-        for (String key : original.keySet()) {
-          if (!key.equals(EventHeaders.EXPECTED_STREAM)) {
-            headers.put(key, original.get(key));
-          }
-        }
-      }
-      headers.put(EventHeaders.ORIGINAL_SUBJECT, message.getSubject());
-      headers.put(EventHeaders.DELIVERIES, Long.toString(deliveries));
-      String error = cause.getClass().getName() + ": " + cause.getMessage();
-      headers.put(
-          EventHeaders.LAST_ERROR,
-          (error.length() > 200 ? error.substring(0, 200) : error).replaceAll("[\\r\\n]", " "));
-      byte[] data = message.getData() == null ? new byte[0] : message.getData();
-      try {
-        if (deadLettersStored) {
-          jetStream.publish(target, headers, data);
-        } else {
-          connection.publish(target, headers, data);
-        }
-      } catch (IOException | JetStreamApiException | RuntimeException e) {
-        keepForLater(message, target, e);
-        return;
-      }
-    }
-    reply(message, "term", Message::term);
-    deadLettered.incrementAndGet();
-    deadLetterCounter.increment();
-    reporter.report(
-        "dead-letter",
-        "consumer "
-            + settings.durableName()
-            + " gave up on "
-            + message.getSubject()
-            + " after "
-            + deliveries
-            + " deliveries"
-            + (target == null ? " (no dead-letter subject)" : ""),
-        cause,
-        l ->
-            l.onDeadLettered(
-                message.getSubject(), target == null ? "" : target, deliveries, cause));
-  }
-
-  private void keepForLater(Message message, String target, Exception e) {
-    // Not terminated: the message stays in the stream rather than being lost.
-    reporter.report(
-        "dead-letter-failed",
-        "cannot publish to dead-letter subject "
-            + target
-            + "; "
-            + message.getSubject()
-            + " stays unacknowledged in the stream: "
-            + e.getMessage(),
-        e,
-        l -> {});
-  }
-
   /**
    * The connection is back: the pull request the server held may be gone (a restarted server
    * forgets it), and jnats would only notice after missing heartbeats for several seconds. Pulls
    * anew, off the caller's thread (jnats' connection-listener thread).
    */
   public void reconnected() {
-    schedulePull(0);
-  }
-
-  private void schedulePull(long delayMillis) {
-    if (closed.get()) {
-      return;
-    }
-    try {
-      if (delayMillis == 0) {
-        executor.execute(() -> restartPull(REPULL_FIRST_DELAY_MILLIS));
-      } else {
-        scheduler.schedule(
-            () -> restartPull(Math.min(delayMillis * 2, REPULL_MAX_DELAY_MILLIS)),
-            delayMillis,
-            TimeUnit.MILLISECONDS);
-      }
-    } catch (RejectedExecutionException e) {
-      // shutting down
-    }
-  }
-
-  /** Starts a fresh pull subscription, then closes the old one; on failure tries again later. */
-  private void restartPull(long nextDelayMillis) {
-    MessageConsumer old;
-    pullLock.lock();
-    try {
-      if (closed.get()) {
-        return;
-      }
-      old = consumer;
-      try {
-        consumer = context.consume(options, this::receive);
-      } catch (IOException | JetStreamApiException | RuntimeException e) {
-        // The old subscription stays: jnats' own heartbeat check still restarts it eventually.
-        reporter.report(
-            "consumer-pull",
-            "consumer "
-                + settings.durableName()
-                + " could not pull again after a reconnect (retrying in "
-                + nextDelayMillis
-                + " ms): "
-                + e.getMessage(),
-            e,
-            l -> l.onConsumerFailed(settings.durableName(), "pull", e));
-        schedulePull(nextDelayMillis);
-        return;
-      }
-    } finally {
-      pullLock.unlock();
-    }
-    // Messages it had pulled but not yet handed over stay unacknowledged: the server redelivers.
-    closeQuietly(old);
-  }
-
-  private void closeQuietly(MessageConsumer c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      reporter.report(
-          "consumer-close", "closing consumer " + settings.durableName() + " failed", e, l -> {});
-    }
+    subscription.renew();
   }
 
   @Override
@@ -567,17 +356,11 @@ public final class PullConsumer implements EventConsumer {
       return;
     }
     lagTask.cancel(false);
-    MessageConsumer current;
-    pullLock.lock();
-    try {
-      current = consumer; // no restart can replace it now that closed is set
-    } finally {
-      pullLock.unlock();
-    }
+    MessageConsumer current = subscription.current();
     current.stop();
     queue.awaitIdle(System.nanoTime() + closeTimeoutNanos);
     progressTask.cancel(false); // held messages kept their deadlines while the buffer drained
-    closeQuietly(current);
+    subscription.closeQuietly(current);
     meters.close();
   }
 
