@@ -57,6 +57,36 @@ public interface AlchemistDatabase extends AutoCloseable {
 
   DomainStatsReader domainStats();
 
+  /** The transactional outbox; see {@link #useTransaction} and {@link OutboxRelay}. */
+  Outbox outbox();
+
+  /**
+   * Runs {@code work} in one transaction on one connection: what it does through the {@link
+   * Transaction}'s repositories commits when it returns and rolls back if it throws (the exception
+   * is passed on, a database failure as a {@link DatabaseException}). Calls on this database's own
+   * repositories from the same thread join the transaction too. The batching writers do not: they
+   * write on their own threads and connections.
+   *
+   * <pre>{@code
+   * UUID id = db.inTransaction(tx -> {
+   *   tx.messages().append(message);
+   *   tx.outbox().add(event);
+   *   return message.id();
+   * });
+   * }</pre>
+   */
+  <R> R inTransaction(java.util.function.Function<Transaction, R> work);
+
+  /** {@link #inTransaction} for work that returns nothing. */
+  default void useTransaction(java.util.function.Consumer<Transaction> work) {
+    java.util.Objects.requireNonNull(work, "work");
+    inTransaction(
+        tx -> {
+          work.accept(tx);
+          return null;
+        });
+  }
+
   /**
    * A new writer that appends messages in batches. Closed by {@link #close()} if not before.
    * Metrics carry the tag {@code writer=messages}.

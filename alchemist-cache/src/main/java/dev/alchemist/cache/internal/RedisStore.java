@@ -3,16 +3,11 @@ package dev.alchemist.cache.internal;
 import dev.alchemist.cache.CircuitState;
 import dev.alchemist.core.AlchemistException;
 import dev.alchemist.core.Ticker;
-import dev.alchemist.core.internal.InFlight;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
@@ -20,10 +15,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.push.PushMessage;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -33,22 +26,15 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -65,12 +51,16 @@ import org.jspecify.annotations.Nullable;
  * instead of being queued ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}; on a cluster
  * they queue, bounded, because node connections open lazily), and Lettuce reconnects in the
  * background with a delay of 10 ms doubling up to 1 s. On a cluster, MGET, DEL and SCAN go through
- * Lettuce's advanced cluster API, which splits them by slot and node. Thread-safe.
+ * Lettuce's advanced cluster API, which splits them by slot and node. This class connects and turns
+ * each store operation into its commands; {@link RedisCalls} runs them through the breaker, and
+ * {@link RedisInvalidationFeed} carries client tracking or the pub/sub subscription. Thread-safe.
  */
 public final class RedisStore implements Store {
 
-  private static final RedisCodec<String, byte[]> CODEC =
+  /** Keys as UTF-8 strings, values as raw bytes. */
+  static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
   private static final String DELETE_IF_EQUALS =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0"
           + " end";
@@ -86,23 +76,12 @@ public final class RedisStore implements Store {
   private final @Nullable ClientResources ownResources;
   private final StatefulConnection<String, byte[]> connection;
   private final RedisClusterAsyncCommands<String, byte[]> commands;
-  private final CircuitBreaker breaker;
+  private final RedisCalls calls;
+  private final RedisInvalidationFeed feed;
   private final String channel;
-  private final long awaitMillis;
   private final String description;
-  private final boolean tracking;
   private final List<String> secrets;
   private final Duration connectTimeout;
-  private volatile @Nullable StatefulRedisPubSubConnection<String, byte[]> pubSub;
-
-  /** The prefixes tracked on the data connection; guarded by trackingLock. */
-  private final java.util.Set<String> trackedPrefixes = new java.util.LinkedHashSet<>();
-
-  private final java.util.concurrent.locks.ReentrantLock trackingLock =
-      new java.util.concurrent.locks.ReentrantLock();
-
-  /** Commands sent and not yet answered; close() waits for them (bounded). */
-  private final InFlight inFlight = new InFlight();
 
   /**
    * Connects.
@@ -126,12 +105,12 @@ public final class RedisStore implements Store {
       BiConsumer<CircuitState, CircuitState> onTransition) {
     this.channel = channel;
     this.description = description;
-    this.tracking = !cluster;
     this.connectTimeout = connectTimeout;
     this.secrets = Redaction.secretsOf(uris);
-    this.awaitMillis = operationTimeout.toMillis() * 2 + 1000;
-    this.breaker =
-        new CircuitBreaker(failureThreshold, openDuration.toNanos(), ticker, onTransition);
+    this.calls =
+        new RedisCalls(
+            new CircuitBreaker(failureThreshold, openDuration.toNanos(), ticker, onTransition),
+            operationTimeout.toMillis() * 2 + 1000);
     ClientResources resources = sharedResources;
     if (resources == null) {
       resources =
@@ -192,6 +171,8 @@ public final class RedisStore implements Store {
       shutdownResources();
       throw e;
     }
+    this.feed =
+        new RedisInvalidationFeed(client, connection, calls, channel, !cluster, this::unreachable);
   }
 
   private StatefulRedisClusterConnection<String, byte[]> connectCluster(RedisClusterClient c) {
@@ -332,137 +313,22 @@ public final class RedisStore implements Store {
   @Override
   public void subscribe(
       Consumer<byte[]> messages, Consumer<@Nullable List<String>> keys, Consumer<String> events) {
-    if (tracking) {
-      subscribeTracking(keys, events);
-    } else {
-      subscribePubSub(messages, events);
-    }
-  }
-
-  private void subscribeTracking(Consumer<@Nullable List<String>> keys, Consumer<String> events) {
-    dataConnection()
-        .addListener(
-            (PushMessage push) -> {
-              if (!"invalidate".equals(push.getType())) {
-                return;
-              }
-              List<Object> content = push.getContent(StringCodec.UTF8::decodeKey);
-              Object changed = content.size() > 1 ? content.get(1) : null;
-              if (changed instanceof List<?> list) {
-                List<String> names = new ArrayList<>(list.size());
-                for (Object o : list) {
-                  names.add(String.valueOf(o));
-                }
-                keys.accept(names);
-              } else {
-                keys.accept(null); // FLUSHDB / FLUSHALL: everything changed
-              }
-            });
-    client.addListener(
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            if (handler == connection) {
-              // Redis forgets a connection's tracking with the connection.
-              events.accept("lost");
-            }
-          }
-
-          @Override
-          public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-            if (handler == connection) {
-              events.accept("restored");
-            }
-          }
-        });
+    feed.subscribe(messages, keys, events);
   }
 
   @Override
   public boolean tracking() {
-    return tracking;
+    return feed.tracking();
   }
 
   @Override
   public void trackPrefix(String prefix) {
-    trackingLock.lock();
-    try {
-      if (trackedPrefixes.add(prefix)) {
-        enableTracking(List.of(prefix));
-      }
-    } finally {
-      trackingLock.unlock();
-    }
+    feed.trackPrefix(prefix);
   }
 
   @Override
   public void restoreTracking() {
-    trackingLock.lock();
-    try {
-      if (!trackedPrefixes.isEmpty()) {
-        // Off first: turning it on again for a prefix it already has (after a command that timed
-        // out but landed) would be refused as an overlap. Changes in between are missed, but the
-        // near caches are distrusted while this runs and cleared after it.
-        await(
-            call(
-                () ->
-                    dataConnection().async().clientTracking(TrackingArgs.Builder.enabled(false))));
-        enableTracking(List.copyOf(trackedPrefixes));
-      }
-    } finally {
-      trackingLock.unlock();
-    }
-  }
-
-  private void enableTracking(List<String> prefixes) {
-    // BCAST: told of every change under these prefixes, by anyone; NOLOOP: except our own writes,
-    // which this instance applies to its near cache itself.
-    TrackingArgs args =
-        TrackingArgs.Builder.enabled().bcast().noloop().prefixes(prefixes.toArray(new String[0]));
-    await(call(() -> dataConnection().async().clientTracking(args)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private StatefulRedisConnection<String, byte[]> dataConnection() {
-    return (StatefulRedisConnection<String, byte[]>) connection;
-  }
-
-  private void subscribePubSub(Consumer<byte[]> messages, Consumer<String> events) {
-    StatefulRedisPubSubConnection<String, byte[]> connection;
-    try {
-      connection =
-          client instanceof RedisClusterClient cluster
-              ? cluster.connectPubSub(CODEC)
-              : ((RedisClient) client).connectPubSub(CODEC);
-    } catch (RuntimeException e) {
-      throw unreachable(e);
-    }
-    AtomicBoolean subscribedOnce = new AtomicBoolean();
-    connection.addListener(
-        new RedisPubSubAdapter<String, byte[]>() {
-          @Override
-          public void message(String ch, byte[] message) {
-            messages.accept(message);
-          }
-
-          @Override
-          public void subscribed(String ch, long count) {
-            // Lettuce subscribes again after each reconnect; messages sent meanwhile are lost.
-            if (subscribedOnce.getAndSet(true)) {
-              events.accept("restored");
-            }
-          }
-        });
-    client.addListener(
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-            if (handler == pubSub) {
-              events.accept("lost");
-            }
-          }
-        });
-    pubSub = connection;
-    connection.sync().subscribe(channel);
+    feed.restoreTracking();
   }
 
   @Override
@@ -472,18 +338,15 @@ public final class RedisStore implements Store {
 
   @Override
   public CircuitState circuitState() {
-    return breaker.state();
+    return calls.state();
   }
 
   @Override
   public void close() {
     // Let writes already sent (putAsync, invalidation messages) get their answer or time out.
-    inFlight.awaitZero(awaitMillis, TimeUnit.MILLISECONDS);
-    StatefulRedisPubSubConnection<String, byte[]> ps = pubSub;
+    calls.awaitIdle();
     try {
-      if (ps != null) {
-        ps.close();
-      }
+      feed.close();
       connection.close();
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -498,83 +361,15 @@ public final class RedisStore implements Store {
   }
 
   private <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get(awaitMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw asStoreException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new StoreException("timeout", "no answer from Redis within " + awaitMillis + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("unavailable", "interrupted while waiting for Redis", e);
-    }
+    return calls.await(future);
   }
 
-  /** Runs one command (or pipelined batch) through the circuit breaker. */
   private <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> operation) {
-    if (!breaker.tryAcquire()) {
-      return CompletableFuture.failedFuture(StoreException.CIRCUIT_OPEN);
-    }
-    CompletionStage<T> stage;
-    try {
-      stage = operation.get();
-    } catch (RuntimeException e) {
-      StoreException failure = asStoreException(e);
-      record(failure);
-      return CompletableFuture.failedFuture(failure);
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    inFlight.increment();
-    stage.whenComplete(
-        (value, error) -> {
-          inFlight.decrement();
-          if (error == null) {
-            breaker.onSuccess();
-            result.complete(value);
-          } else {
-            StoreException failure = asStoreException(error);
-            record(failure);
-            result.completeExceptionally(failure);
-          }
-        });
-    return result;
-  }
-
-  private void record(StoreException failure) {
-    // A server error (WRONGTYPE, NOSCRIPT, ...) means Redis answered: it is up.
-    if (failure.kind().equals("server")) {
-      breaker.onSuccess();
-    } else {
-      breaker.onFailure();
-    }
-  }
-
-  private static StoreException asStoreException(@Nullable Throwable error) {
-    while (error instanceof CompletionException || error instanceof ExecutionException) {
-      if (error.getCause() == null) {
-        break;
-      }
-      error = error.getCause();
-    }
-    if (error instanceof StoreException se) {
-      return se;
-    }
-    if (error instanceof RedisCommandTimeoutException) {
-      return new StoreException("timeout", String.valueOf(error.getMessage()), error);
-    }
-    if (error instanceof RedisCommandExecutionException) {
-      return new StoreException("server", String.valueOf(error.getMessage()), error);
-    }
-    return new StoreException(
-        "unavailable",
-        error == null
-            ? "unknown failure"
-            : error.getClass().getSimpleName() + ": " + error.getMessage(),
-        error);
+    return calls.call(operation);
   }
 
   @Override
   public String toString() {
-    return "RedisStore[" + description + ", " + breaker.state() + "]";
+    return "RedisStore[" + description + ", " + calls.state() + "]";
   }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -16,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One region's entries as bytes in the store: encoding with the {@link EntryFormat} header,
- * decoding (a tombstone or a bad entry is a miss; a bad one is counted, reported and deleted), and
- * waiting for store operations with failures counted, reported to the listener and logged once per
- * kind. Thread-safe.
+ * One region's entries as bytes in the store: their time to live, encoding with the {@link
+ * EntryFormat} header, decoding (a tombstone or a bad entry is a miss; a bad one is counted,
+ * reported and deleted), and waiting for store operations with failures counted, reported to the
+ * listener and logged once per kind. Thread-safe.
  *
  * @param <V> value type
  */
@@ -43,6 +44,8 @@ final class RegionEntries<V> {
   private final CacheMetrics metrics;
   private final CacheListener listener;
   private final long awaitMillis;
+  private final long ttlMillis;
+  private final long jitterMillis;
   private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
 
   RegionEntries(
@@ -59,6 +62,16 @@ final class RegionEntries<V> {
     this.metrics = metrics;
     this.listener = listener;
     this.awaitMillis = awaitMillis;
+    this.ttlMillis = policy.ttl().toMillis();
+    this.jitterMillis = policy.ttlJitter().toMillis();
+  }
+
+  /** The time to live of a value written now: the policy's ttl, plus or minus its jitter. */
+  long jitteredTtl() {
+    if (jitterMillis == 0) {
+      return ttlMillis;
+    }
+    return ttlMillis + ThreadLocalRandom.current().nextLong(-jitterMillis, jitterMillis + 1);
   }
 
   byte[] encode(V value, long expiresAt) {

@@ -14,9 +14,11 @@ import dev.alchemist.store.DialogRepository;
 import dev.alchemist.store.DomainStatsReader;
 import dev.alchemist.store.EventRepository;
 import dev.alchemist.store.MessageRepository;
+import dev.alchemist.store.Outbox;
 import dev.alchemist.store.PoolSettings;
 import dev.alchemist.store.PoolState;
 import dev.alchemist.store.StoreListener;
+import dev.alchemist.store.Transaction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.sql.Connection;
@@ -63,6 +65,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   private final DialogRepository dialogs;
   private final MessageRepository messages;
   private final EventRepository events;
+  private final JdbiOutbox outbox;
+  private final Transaction transaction;
   private final DomainStatsStore domainStats;
   private final List<BatchingWriter<?>> writers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -107,6 +111,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     this.dialogs = new JdbiDialogRepository(sql);
     this.messages = new JdbiMessageRepository(sql, copy);
     this.events = new JdbiEventRepository(sql, copy);
+    this.outbox = new JdbiOutbox(sql);
+    this.transaction = new RepositoriesInTransaction(dialogs, messages, events, outbox);
     this.domainStats =
         new DomainStatsStore(
             sql, settings.domainStatsRefreshInterval(), clock, registry, tags, listener);
@@ -205,6 +211,23 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   @Override
   public EventRepository events() {
     return events;
+  }
+
+  @Override
+  public Outbox outbox() {
+    return outbox;
+  }
+
+  @Override
+  public <R> R inTransaction(Function<Transaction, R> work) {
+    dev.alchemist.core.Checks.notNull("work", work);
+    // The repositories reach the database through Jdbi, which hands calls on this thread the
+    // handle of the transaction open here: so the same repositories serve inside and outside.
+    return sql.inTransaction("transaction", h -> work.apply(transaction));
+  }
+
+  Sql sql() {
+    return sql;
   }
 
   @Override

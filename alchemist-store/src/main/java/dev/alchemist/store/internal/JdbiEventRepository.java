@@ -54,7 +54,7 @@ final class JdbiEventRepository implements EventRepository {
     bind(batch, e).add();
   }
 
-  private static <S extends SqlStatement<S>> S bind(S statement, DomainEvent e) {
+  static <S extends SqlStatement<S>> S bind(S statement, DomainEvent e) {
     return statement
         .bind(0, e.id())
         .bind(1, e.domain())

@@ -47,6 +47,8 @@ import dev.alchemist.store.BatchSettings;
 import dev.alchemist.store.BatchingWriter;
 import dev.alchemist.store.MessageCursor;
 import dev.alchemist.store.MessagePage;
+import dev.alchemist.store.OutboxRelay;
+import dev.alchemist.store.OutboxRelaySettings;
 import io.lettuce.core.SslOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Options;
@@ -265,6 +267,26 @@ final class DocsSnippets {
   // snippet:end
 
   // docs/store.md
+
+  static void outbox(
+      AlchemistDatabase db,
+      Message message,
+      String sessionId,
+      String json,
+      JetStreamPublisher publisher,
+      NatsEvents events) {
+    // snippet:begin
+    db.useTransaction(tx -> {
+      tx.messages().append(message);
+      tx.outbox().add(DomainEvent.of("dialog", "message", "created", sessionId, Instant.now(), json));
+    });
+    try (OutboxRelay relay = OutboxRelay.start(db,
+        event -> publisher.publish(events.subjects().subject(event), event),   // Nats-Msg-Id = event id
+        OutboxRelaySettings.defaults())) {
+      // runs until closed
+    }
+    // snippet:end
+  }
 
   static void store(String secret) {
     // snippet:begin

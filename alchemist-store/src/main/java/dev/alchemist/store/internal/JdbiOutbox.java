@@ -1,0 +1,89 @@
+package dev.alchemist.store.internal;
+
+import dev.alchemist.core.Checks;
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.store.Dialect;
+import dev.alchemist.store.Outbox;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/** {@link Outbox} on Jdbi, and the reads and deletes of {@link DefaultOutboxRelay}. */
+final class JdbiOutbox implements Outbox {
+  /**
+   * The first key of the two-key advisory locks that order one session's outbox rows ("ALCH").
+   * PostgreSQL keeps two-key and one-key advisory locks apart, so this never meets the relay's.
+   */
+  private static final int SESSION_LOCK_SPACE = 0x414c4348;
+
+  private static final String INSERT =
+      "INSERT INTO outbox (" + JdbiEventRepository.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  /** One outbox row: its place in the relay order and its event. */
+  record Row(long seq, DomainEvent event) {}
+
+  private final Sql sql;
+
+  /**
+   * Keeps the rounds of every relay of this database apart (other processes: the advisory lock).
+   */
+  final java.util.concurrent.locks.ReentrantLock relayRounds =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  JdbiOutbox(Sql sql) {
+    this.sql = sql;
+  }
+
+  @Override
+  public void add(DomainEvent event) {
+    Checks.notNull("event", event);
+    // In a transaction of its own when called outside one, so that the session lock is held
+    // until the row commits either way (a nested call joins the caller's transaction).
+    sql.inTransaction(
+        "outbox.add",
+        h -> {
+          if (sql.dialect == Dialect.POSTGRESQL) {
+            // Held to commit: a second transaction adding to this session waits here, so its row
+            // gets the larger seq only once this one is committed (or rolled back).
+            h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, ?)) AS session_lock")
+                .bind(0, SESSION_LOCK_SPACE)
+                .bind(1, sessionKey(event).hashCode())
+                .mapTo(Integer.class)
+                .one();
+          }
+          return JdbiEventRepository.bind(h.createUpdate(INSERT), event).execute();
+        });
+  }
+
+  private static String sessionKey(DomainEvent event) {
+    String session = event.sessionId();
+    return session != null ? session : event.domain();
+  }
+
+  @Override
+  public long size() {
+    return sql.read(
+        "outbox.size", h -> h.createQuery("SELECT count(*) FROM outbox").mapTo(Long.class).one());
+  }
+
+  /** The first {@code limit} rows in relay order; in the caller's transaction. */
+  static List<Row> head(Handle h, int limit) {
+    return h.createQuery(
+            "SELECT seq, " + JdbiEventRepository.COLUMNS + " FROM outbox ORDER BY seq LIMIT ?")
+        .bind(0, limit)
+        .map(
+            (rs, ctx) ->
+                new Row(
+                    rs.getLong("seq"),
+                    ctx.findRowMapperFor(DomainEvent.class).orElseThrow().map(rs, ctx)))
+        .list();
+  }
+
+  /** Deletes the rows with these {@code seqs}; in the caller's transaction. */
+  static void delete(Handle h, List<Long> seqs, int chunkSize) {
+    Batches.chunked(
+        seqs,
+        chunkSize,
+        () -> h.prepareBatch("DELETE FROM outbox WHERE seq = ?"),
+        (batch, seq) -> batch.bind(0, seq.longValue()).add());
+  }
+}

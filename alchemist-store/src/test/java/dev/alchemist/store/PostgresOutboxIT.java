@@ -1,0 +1,99 @@
+package dev.alchemist.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.alchemist.testing.PostgresAddress;
+import dev.alchemist.testing.TestServices;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox contract on the shared PostgreSQL, in a schema of its own that is dropped after; and
+ * what only PostgreSQL promises: relays of several processes (here two database objects) keep apart
+ * by the advisory lock.
+ */
+class PostgresOutboxIT extends OutboxContract {
+  private final PostgresAddress pg = TestServices.postgres();
+  private final String schema = TestServices.uniquePrefix("outbox_it");
+
+  @Override
+  protected AlchemistDatabase.Builder builder() {
+    return PgSchemas.builder(pg, schema);
+  }
+
+  /** Another database object on the same schema, as a second process would have. */
+  private AlchemistDatabase secondInstance() {
+    return PgSchemas.builder(pg, schema)
+        .pool(PoolSettings.builder().poolName("second").maxConnections(2).build())
+        .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+        .build();
+  }
+
+  @Override
+  protected void dropSchema() throws Exception {
+    PgSchemas.drop(pg, schema);
+  }
+
+  @Test
+  void twoRelaysOnTwoInstances_publishEachEventOnce() throws Exception {
+    Map<UUID, AtomicInteger> published = new ConcurrentHashMap<>();
+    OutboxPublisher counting =
+        ev -> {
+          published.computeIfAbsent(ev.id(), k -> new AtomicInteger()).incrementAndGet();
+          return CompletableFuture.completedFuture(null);
+        };
+    try (AlchemistDatabase second = secondInstance()) {
+      relay(db, counting);
+      relay(second, counting);
+      for (int i = 0; i < 500; i++) {
+        db.outbox().add(event("s-two", i));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (db.outbox().size() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      stopRelays();
+    }
+    assertThat(published).hasSize(500);
+    assertThat(published.values()).allMatch(n -> n.get() == 1, "each event published once");
+  }
+
+  @Test
+  void add_sameSessionInAnOpenTransaction_waitsForItsCommit() throws Exception {
+    // Rows of one session must get their seq in commit order, or the relay could publish a later
+    // event before an earlier one commits.
+    java.util.concurrent.CountDownLatch firstAdded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean firstCommitted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread first =
+        new Thread(
+            () -> {
+              db.useTransaction(
+                  tx -> {
+                    tx.outbox().add(event("s-order", 1));
+                    firstAdded.countDown();
+                    try {
+                      Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+              firstCommitted.set(true);
+            });
+    first.start();
+    firstAdded.await();
+
+    db.useTransaction(tx -> tx.outbox().add(event("s-order", 2)));
+    boolean sawCommit = firstCommitted.get();
+    first.join();
+
+    assertThat(sawCommit).as("the second add returned only after the first commit").isTrue();
+    OutboxRelay relay = relay(db, e -> CompletableFuture.completedFuture(null));
+    assertThat(relay.drain(Duration.ofSeconds(10))).isTrue();
+  }
+}
