@@ -83,7 +83,7 @@ public final class CachingTokenStream implements TokenStream {
   @Override
   public void subscribe(Flow.Subscriber<? super String> subscriber) {
     if (!subscribed.compareAndSet(false, true)) {
-      subscriber.onSubscribe(AbstractTokenStream.NoopSubscription.INSTANCE);
+      subscriber.onSubscribe(NoopSubscription.INSTANCE);
       subscriber.onError(new IllegalStateException("a token stream has one subscriber"));
       return;
     }

@@ -1,23 +1,17 @@
 package dev.alchemist.ai.internal;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.alchemist.ai.AiException;
-import dev.alchemist.ai.ChatMessage;
 import dev.alchemist.ai.ChatModel;
-import dev.alchemist.ai.ChatOptions;
 import dev.alchemist.ai.ChatRequest;
 import dev.alchemist.ai.HttpModelSettings;
 import dev.alchemist.ai.TokenStream;
 import dev.alchemist.core.TlsFailures;
 import dev.alchemist.core.internal.SharedScheduler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -36,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP model client: builds the provider's JSON body, opens streams, maps HTTP failures to
- * {@link AiException}s, and closes what it owns. One subclass-free instance per provider; the wire
- * differences are a body writer, a path and a decoder factory.
+ * The HTTP model client: opens streams, maps HTTP failures to {@link AiException}s, and closes what
+ * it owns; the provider's JSON bodies are written by {@link RequestBodies}. One subclass-free
+ * instance per provider; the wire differences are a body writer, a path and a decoder factory.
  */
 public final class HttpChatClient implements ChatModel {
   private static final Logger LOG = LoggerFactory.getLogger(HttpChatClient.class);
@@ -51,6 +45,7 @@ public final class HttpChatClient implements ChatModel {
   final Function<WireListener, WireDecoder> decoders;
   private final boolean ollama;
   private final boolean ownsHttpClient;
+  private final RequestBodies bodies;
   private final Set<HttpTokenStream> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean skipLogged = new AtomicBoolean();
@@ -60,6 +55,7 @@ public final class HttpChatClient implements ChatModel {
     this.settings = settings;
     this.ollama = ollama;
     this.ownsHttpClient = settings.httpClient() == null;
+    this.bodies = new RequestBodies(ollama, settings.keepAlive());
     HttpClient client = settings.httpClient();
     if (client == null) {
       HttpClient.Builder b =
@@ -93,7 +89,7 @@ public final class HttpChatClient implements ChatModel {
     if (closed.get()) {
       throw new IllegalStateException(settings.provider() + " client is closed");
     }
-    return new HttpTokenStream(this, request, body(request, true));
+    return new HttpTokenStream(this, request, bodies.chat(request, true));
   }
 
   @Override
@@ -113,7 +109,7 @@ public final class HttpChatClient implements ChatModel {
       return CompletableFuture.completedFuture(Duration.ZERO);
     }
     long start = settings.ticker().read();
-    byte[] body = warmUpBody(model);
+    byte[] body = bodies.warmUp(model);
     return http.sendAsync(request(body), HttpResponse.BodyHandlers.ofString())
         .handle(
             (resp, ex) -> {
@@ -318,96 +314,5 @@ public final class HttpChatClient implements ChatModel {
   static String abbreviate(String s) {
     String t = s.strip().replaceAll("\\s+", " ");
     return t.length() <= 200 ? t : t.substring(0, 197) + "...";
-  }
-
-  // ---- request bodies ----
-
-  byte[] body(ChatRequest request, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = WireDecoder.JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("model", request.model());
-      g.writeArrayFieldStart("messages");
-      for (ChatMessage m : request.messages()) {
-        g.writeStartObject();
-        g.writeStringField("role", m.role().name().toLowerCase(Locale.ROOT));
-        g.writeStringField("content", m.content());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeBooleanField("stream", stream);
-      ChatOptions o = request.options();
-      if (ollama) {
-        if (settings.keepAlive() != null) {
-          g.writeStringField("keep_alive", settings.keepAlive().toSeconds() + "s");
-        }
-        g.writeObjectFieldStart("options");
-        writeNumber(g, "temperature", o.temperature());
-        writeNumber(g, "top_p", o.topP());
-        writeNumber(g, "num_predict", o.maxTokens());
-        writeNumber(g, "seed", o.seed());
-        writeStops(g, o);
-        g.writeEndObject();
-      } else {
-        g.writeObjectFieldStart("stream_options");
-        g.writeBooleanField("include_usage", true);
-        g.writeEndObject();
-        writeNumber(g, "temperature", o.temperature());
-        writeNumber(g, "top_p", o.topP());
-        writeNumber(g, "max_tokens", o.maxTokens());
-        writeNumber(g, "seed", o.seed());
-        writeStops(g, o);
-      }
-      if (!o.tools().isEmpty()) {
-        g.writeArrayFieldStart("tools");
-        for (String tool : o.tools()) {
-          g.writeRawValue(tool);
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  private byte[] warmUpBody(String model) {
-    String keepAlive =
-        settings.keepAlive() == null
-            ? ""
-            : ",\"keep_alive\":\"" + settings.keepAlive().toSeconds() + "s\"";
-    StringBuilder sb = new StringBuilder("{\"model\":");
-    try (var w = new java.io.StringWriter();
-        JsonGenerator g = WireDecoder.JSON.createGenerator(w)) {
-      g.writeString(model);
-      g.flush();
-      sb.append(w);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    sb.append(",\"messages\":[],\"stream\":false").append(keepAlive).append('}');
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void writeNumber(JsonGenerator g, String name, @Nullable Number n)
-      throws IOException {
-    if (n instanceof Double d) {
-      g.writeNumberField(name, d);
-    } else if (n instanceof Integer i) {
-      g.writeNumberField(name, i);
-    } else if (n instanceof Long l) {
-      g.writeNumberField(name, l);
-    }
-  }
-
-  private static void writeStops(JsonGenerator g, ChatOptions o) throws IOException {
-    if (!o.stop().isEmpty()) {
-      g.writeArrayFieldStart("stop");
-      for (String s : o.stop()) {
-        g.writeString(s);
-      }
-      g.writeEndArray();
-    }
   }
 }

@@ -7,7 +7,6 @@ import dev.alchemist.ai.ChunkStream;
 import dev.alchemist.ai.StreamSummary;
 import dev.alchemist.ai.TokenStream;
 import dev.alchemist.core.Ticker;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * for the response cache, else as text) while it is at most {@code maxPendingBytes}, the most any
  * subscriber may hold pending anyway. Once the answer outgrows it the hub drops that copy: a
  * subscriber arriving later fails at once with {@code OVERFLOW} (it cannot be given the whole
- * text), and the answer is not recorded for the cache.
+ * text), and the answer is not recorded for the cache. That copy and its bound are kept in {@link
+ * ReplayCopy}.
  */
 public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
@@ -51,11 +51,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   private final AiListener listener;
   private final java.util.function.BooleanSupplier cached;
   private final ReentrantLock lock = new ReentrantLock();
-  // The replay copy, bounded by maxPendingBytes (see the class comment); both null once dropped.
-  private @Nullable StringBuilder history;
-  private @Nullable List<String> recorded;
-  private long replayBytes;
-  private boolean replayDropped;
+  private final ReplayCopy replay; // guarded by lock
   // A token has been requested from upstream and not yet received; at most one is outstanding.
   // Starts true: onSubscribe makes the first request.
   private final AtomicBoolean requested = new AtomicBoolean(true);
@@ -87,9 +83,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
     this.meters = meters;
     this.listener = listener;
     this.cached = cached;
-    // When recording, the token list is the replay copy too; the text is joined on demand.
-    this.recorded = record ? new ArrayList<>() : null;
-    this.history = record ? null : new StringBuilder(0);
+    this.replay = new ReplayCopy(policy.maxPendingBytes(), record);
     upstream
         .summary()
         .whenComplete(
@@ -109,7 +103,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   public List<String> recordedTokens() {
     lock.lock();
     try {
-      return recorded == null ? List.of() : List.copyOf(recorded);
+      return replay.recordedTokens();
     } finally {
       lock.unlock();
     }
@@ -122,7 +116,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   public boolean recordedInFull() {
     lock.lock();
     try {
-      return recorded != null;
+      return replay.recordedInFull();
     } finally {
       lock.unlock();
     }
@@ -135,7 +129,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   public boolean replayable() {
     lock.lock();
     try {
-      return !replayDropped;
+      return !replay.dropped();
     } finally {
       lock.unlock();
     }
@@ -145,7 +139,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
   int replayBytes() {
     lock.lock();
     try {
-      return replayDropped ? 0 : (int) replayBytes;
+      return replay.bytes();
     } finally {
       lock.unlock();
     }
@@ -206,13 +200,11 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
         // Cancelled inside onSubscribe: register nothing and start no model call for nobody.
         return;
       }
-      if (replayDropped) {
+      if (replay.dropped()) {
         ended = true;
-        failure = replayLost();
+        failure = replay.lost();
       } else {
-        List<String> tokens = recorded;
-        StringBuilder text = history;
-        c.seed(tokens != null ? String.join("", tokens) : text != null ? text : "", ticker.read());
+        c.seed(replay.soFar(), ticker.read());
         ended = done;
         failure = error;
       }
@@ -239,15 +231,6 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       // A newcomer with room may be the only one: ask on its behalf.
       pull();
     }
-  }
-
-  private AiException replayLost() {
-    return new AiException(
-        AiException.Reason.OVERFLOW,
-        "a late subscriber cannot be given the answer so far: it outgrew maxPendingBytes ("
-            + policy.maxPendingBytes()
-            + "), the most a stream keeps for late subscribers; subscribe earlier or raise"
-            + " maxPendingBytes");
   }
 
   /**
@@ -374,7 +357,7 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       if (done) {
         return;
       }
-      keepForReplay(token);
+      replay.add(token);
       targets = chunkers;
     } finally {
       lock.unlock();
@@ -385,27 +368,9 @@ public final class StreamHub implements ChunkStream, Flow.Subscriber<String> {
       room |= c.onToken(token, now);
     }
     // With no subscriber yet (summary() started the call), nobody's buffer bounds the call: read
-    // on,
-    // so that the summary completes; what a late subscriber gets is bounded by the replay copy.
+    // on, so that the summary completes; what a late subscriber gets is bounded by the replay copy.
     if (room || targets.length == 0) {
       pull();
-    }
-  }
-
-  /** Under the lock: appends to the replay copy, or drops it once it outgrows the bound. */
-  private void keepForReplay(String token) {
-    if (replayDropped) {
-      return;
-    }
-    replayBytes += Utf8.length(token);
-    if (replayBytes > policy.maxPendingBytes()) {
-      replayDropped = true;
-      history = null;
-      recorded = null;
-    } else if (recorded != null) {
-      recorded.add(token);
-    } else if (history != null) {
-      history.append(token);
     }
   }
 

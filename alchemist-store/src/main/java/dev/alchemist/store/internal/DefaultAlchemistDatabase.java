@@ -1,9 +1,6 @@
 package dev.alchemist.store.internal;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
-import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
@@ -32,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,17 +38,18 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@link AlchemistDatabase} behind the builder. */
+/**
+ * The {@link AlchemistDatabase} behind the builder: the repositories, the batching writers and the
+ * order of close. Opening the own pool is {@link OwnPool}'s job, detecting the dialect and
+ * migrating the schema {@link SchemaMigration}'s.
+ */
 public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultAlchemistDatabase.class);
-  private static final String HISTORY_TABLE = "alchemist_schema_history";
 
   private final DatabaseSettings settings;
   private final DataSource dataSource;
@@ -109,7 +106,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
             settings.writeChunkSize(),
             errors,
             () -> released,
-            () -> evictConnections(hikari));
+            () -> OwnPool.evictConnections(hikari));
     CopyLoader copy = dialect == Dialect.POSTGRESQL ? new CopyLoader() : null;
     this.dialogs = new JdbiDialogRepository(sql);
     this.messages = new JdbiMessageRepository(sql, copy);
@@ -146,18 +143,19 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
         }
         SqlErrors startupErrors =
             new SqlErrors(safeUrl, pool.poolName(), pool.connectionTimeout(), Optional::empty);
-        refuseSharedPoolMeters(pool.poolName(), registry);
-        ownPool = openPool(settings, login, registry, startupErrors);
+        OwnPool.refuseSharedPoolMeters(pool.poolName(), registry);
+        ownPool = OwnPool.open(settings, login, registry, startupErrors);
         dataSource = ownPool;
       }
       HikariDataSource hikari =
           hostDataSource instanceof HikariDataSource h ? h : ownPool; // pool state if we can
       SqlErrors errors =
           new SqlErrors(
-              safeUrl, pool.poolName(), pool.connectionTimeout(), () -> poolState(hikari));
-      Dialect dialect = detect(dataSource, errors);
+              safeUrl, pool.poolName(), pool.connectionTimeout(), () -> OwnPool.poolState(hikari));
+      Dialect dialect = SchemaMigration.detect(dataSource, errors);
       if (settings.migrate()) {
-        migrate(settings, login, hostDataSource == null ? null : dataSource, dialect, errors);
+        SchemaMigration.migrate(
+            settings, login, hostDataSource == null ? null : dataSource, dialect, errors);
       }
       boolean ownScheduler = hostScheduler == null;
       if (scheduler == null) {
@@ -188,172 +186,11 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     }
   }
 
-  /**
-   * HikariCP's meters are tagged with the pool name only, and a closing pool removes them: a second
-   * open pool of the same name on the registry would share the first one's gauges and, when either
-   * closes, take the other's away. Checked before the pool opens, so nothing is left to undo.
-   */
-  private static void refuseSharedPoolMeters(String poolName, MeterRegistry registry) {
-    if (registry.find("hikaricp.connections").tag("pool", poolName).gauge() != null) {
-      throw new IllegalStateException(
-          "pool "
-              + poolName
-              + " is already reported on this MeterRegistry by another open database: a gauge"
-              + " reads one pool, so give each live database its own PoolSettings poolName or its"
-              + " own MeterRegistry");
-    }
-  }
-
-  private static HikariDataSource openPool(
-      DatabaseSettings settings, JdbcLogin login, MeterRegistry registry, SqlErrors errors) {
-    String jdbcUrl = login.url();
-    boolean h2 = jdbcUrl.startsWith("jdbc:h2:");
-    if (h2) {
-      requireH2();
-    }
-    PoolSettings pool = settings.pool();
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    if (login.user() != null) {
-      config.setUsername(login.user());
-    }
-    if (login.password() != null && !login.password().isEmpty()) {
-      config.setPassword(login.password());
-    }
-    config.setPoolName(pool.poolName());
-    config.setMaximumPoolSize(pool.maxConnections());
-    config.setMinimumIdle(pool.minIdle());
-    config.setConnectionTimeout(pool.connectionTimeout().toMillis());
-    config.setIdleTimeout(pool.idleTimeout().toMillis());
-    config.setMaxLifetime(pool.maxLifetime().toMillis());
-    config.setKeepaliveTime(pool.keepaliveTime().toMillis());
-    config.setLeakDetectionThreshold(pool.leakDetectionThreshold().toMillis());
-    // Fail in build() when the database is unreachable, not at the first query.
-    config.setInitializationFailTimeout(1);
-    config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
-    String schema = settings.schema();
-    if (h2) {
-      if (schema != null) {
-        // H2 refuses SET SCHEMA for a schema that does not exist yet, and the pool connects
-        // before Flyway creates it; PostgreSQL accepts any search_path.
-        config.setConnectionInitSql(
-            "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"; SET SCHEMA \"" + schema + "\"");
-      }
-    } else {
-      if (schema != null) {
-        config.setSchema(schema);
-      }
-      Properties props = new Properties();
-      props.setProperty("reWriteBatchedInserts", Boolean.toString(pool.reWriteBatchedInserts()));
-      props.setProperty("socketTimeout", Long.toString(pool.socketTimeout().toSeconds()));
-      props.setProperty("tcpKeepAlive", "true");
-      props.setProperty("ApplicationName", "alchemist");
-      login.secretProperties().forEach(props::setProperty);
-      config.setDataSourceProperties(props);
-    }
-    try {
-      return new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw errors.unavailable(e);
-    }
-  }
-
-  private static void requireH2() {
-    try {
-      Class.forName("org.h2.Driver");
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(
-          "an H2 URL (or embedded()) needs com.h2database:h2 on the classpath; add it as a"
-              + " runtime dependency",
-          e);
-    }
-  }
-
-  private static Dialect detect(DataSource dataSource, SqlErrors errors) {
-    try (Connection c = dataSource.getConnection()) {
-      String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-      if (product.contains("postgresql")) {
-        return Dialect.POSTGRESQL;
-      }
-      if (product.contains("h2")) {
-        return Dialect.H2;
-      }
-      throw new IllegalStateException(
-          "the store supports PostgreSQL and H2, but the DataSource is " + product);
-    } catch (SQLException e) {
-      throw errors.translate("connect", e);
-    }
-  }
-
-  /**
-   * Runs Flyway. With our own pool, Flyway connects on its own from the same URL: it holds two
-   * connections at once (one for its lock), which a pool of one could never give it, and its
-   * connections should not count against the pool the application sizes.
-   */
-  private static void migrate(
-      DatabaseSettings settings,
-      @Nullable JdbcLogin login,
-      @Nullable DataSource hostDataSource,
-      Dialect dialect,
-      SqlErrors errors) {
-    String schema = settings.schema();
-    FluentConfiguration config =
-        Flyway.configure(DefaultAlchemistDatabase.class.getClassLoader())
-            .locations("classpath:db/alchemist/" + dialect.name().toLowerCase(Locale.ROOT))
-            // Our own history table, so a host's Flyway history in the same schema is untouched.
-            .table(HISTORY_TABLE)
-            .cleanDisabled(true)
-            .failOnMissingLocations(true)
-            // A host's schema already holds its own tables (and maybe its own Flyway history):
-            // Flyway refuses a non-empty schema without our history table unless it may baseline.
-            // Baseline 0 is below our V1, so the baseline records the start and V1 still runs.
-            .baselineOnMigrate(true)
-            .baselineVersion("0");
-    if (hostDataSource != null) {
-      config.dataSource(hostDataSource);
-    } else {
-      JdbcLogin own = java.util.Objects.requireNonNull(login);
-      config.dataSource(own.url(), own.user(), own.password());
-    }
-    if (schema != null) {
-      config.schemas(schema).defaultSchema(schema).createSchemas(true);
-    }
-    try {
-      config.load().migrate();
-    } catch (RuntimeException e) {
-      throw errors.translate("migrate", e);
-    }
-  }
-
   private static ScheduledExecutorService newScheduler(String poolName) {
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(2, DaemonThreads.named("alchemist-store-" + poolName));
     executor.setRemoveOnCancelPolicy(true);
     return executor;
-  }
-
-  /** After a broken connection: every pooled connection is suspect; in-use ones go on return. */
-  private static void evictConnections(@Nullable HikariDataSource pool) {
-    HikariPoolMXBean bean = pool == null ? null : pool.getHikariPoolMXBean();
-    if (bean != null) {
-      bean.softEvictConnections();
-    }
-  }
-
-  private static Optional<PoolState> poolState(@Nullable HikariDataSource pool) {
-    if (pool == null) {
-      return Optional.empty();
-    }
-    HikariPoolMXBean bean = pool.getHikariPoolMXBean();
-    if (bean == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new PoolState(
-            bean.getTotalConnections(),
-            bean.getActiveConnections(),
-            bean.getIdleConnections(),
-            bean.getThreadsAwaitingConnection()));
   }
 
   @Override
@@ -460,7 +297,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
 
   @Override
   public Optional<PoolState> poolState() {
-    return poolState(dataSource instanceof HikariDataSource h ? h : null);
+    return OwnPool.poolState(dataSource instanceof HikariDataSource h ? h : null);
   }
 
   @Override
