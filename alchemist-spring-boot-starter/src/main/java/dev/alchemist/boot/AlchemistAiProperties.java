@@ -12,6 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code alchemist.ai.*}: the {@link dev.alchemist.ai.ChatModel}, the {@link
  * dev.alchemist.ai.ChatStreamer} in front of it, the warm-up list and the answer cache. {@code
  * toString()} is {@link Object}'s, so the API key and header values never show.
+ *
+ * <p>A little over 400 lines on purpose: it is only fields with their getters and setters, and the
+ * nested groups stay in this one class because Boot's configuration metadata (the descriptions
+ * IDEs show) comes from the field comments of the bound class and its nested ones.
  */
 @ConfigurationProperties("alchemist.ai")
 public class AlchemistAiProperties {
