@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * toString()} is {@link Object}'s, so the API key and header values never show.
  *
  * <p>A little over 400 lines on purpose: it is only fields with their getters and setters, and the
- * nested groups stay in this one class because Boot's configuration metadata (the descriptions
- * IDEs show) comes from the field comments of the bound class and its nested ones.
+ * nested groups stay in this one class because Boot's configuration metadata (the descriptions IDEs
+ * show) comes from the field comments of the bound class and its nested ones.
  */
 @ConfigurationProperties("alchemist.ai")
 public class AlchemistAiProperties {
