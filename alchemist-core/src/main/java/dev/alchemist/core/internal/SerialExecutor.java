@@ -29,10 +29,6 @@ public final class SerialExecutor implements Executor {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final InFlight pending = new InFlight();
   private final Runnable drain = this::drain;
-  private final long lingerNanos;
-
-  /** When the last task was offered; written only by a lingering queue. */
-  private volatile long lastOfferNanos;
 
   /** A queue on {@code executor} that logs a task that threw (at WARN) and goes on. */
   public SerialExecutor(Executor executor) {
@@ -45,21 +41,8 @@ public final class SerialExecutor implements Executor {
    * queue; if the handler throws too, that is dropped).
    */
   public SerialExecutor(Executor executor, Consumer<Throwable> onTaskFailure) {
-    this(executor, onTaskFailure, 0);
-  }
-
-  /**
-   * A queue that, once empty, keeps its executor thread while tasks arrive densely: it spins until
-   * the next task comes or {@code lingerNanos} have passed since the last one arrived. Waking a
-   * parked pool thread costs a few microseconds; for small tasks arriving microseconds apart
-   * (publish acks at 50,000 and more a second) that wake-up, once per task, costs more than the
-   * tasks. When tasks arrive further apart than {@code lingerNanos} the queue does not spin at all,
-   * so a moderate rate costs no CPU for it. 0 turns it off.
-   */
-  public SerialExecutor(Executor executor, Consumer<Throwable> onTaskFailure, long lingerNanos) {
     this.executor = Checks.notNull("executor", executor);
     this.onTaskFailure = Checks.notNull("onTaskFailure", onTaskFailure);
-    this.lingerNanos = Checks.inRange("lingerNanos", lingerNanos, 0, 1_000_000);
   }
 
   /** Queues {@code task}, unbounded. */
@@ -75,9 +58,6 @@ public final class SerialExecutor implements Executor {
       return false;
     }
     tasks.add(task);
-    if (lingerNanos > 0) {
-      lastOfferNanos = System.nanoTime();
-    }
     if (pending.getAndIncrement() == 0) {
       schedule();
     }
@@ -113,9 +93,6 @@ public final class SerialExecutor implements Executor {
       if (task != null) {
         run(task);
       }
-      if (lingerNanos > 0 && pending.get() == 1) {
-        linger();
-      }
       if (pending.decrement() == 0) {
         return;
       }
@@ -123,13 +100,6 @@ public final class SerialExecutor implements Executor {
         schedule();
         return;
       }
-    }
-  }
-
-  /** Spins while the queue is empty and the last task arrived less than the linger time ago. */
-  private void linger() {
-    while (pending.get() == 1 && System.nanoTime() - lastOfferNanos < lingerNanos) {
-      Thread.onSpinWait();
     }
   }
 

@@ -116,49 +116,6 @@ class SerialExecutorTest {
   }
 
   @Test
-  void linger_taskFollowingWithinTheLingerTime_runsOnTheSameDrain() throws Exception {
-    ExecutorService pool = DaemonThreads.fixedPool("serial-linger-test", 1);
-    try {
-      int trials = 50;
-      int reused = 0;
-      for (int t = 0; t < trials; t++) {
-        List<Runnable> drains = new CopyOnWriteArrayList<>();
-        Executor counting =
-            r -> {
-              drains.add(r);
-              pool.execute(r);
-            };
-        SerialExecutor queue = new SerialExecutor(counting, e -> {}, 1_000_000);
-        CountDownLatch first = new CountDownLatch(1);
-        CountDownLatch second = new CountDownLatch(1);
-        queue.execute(first::countDown);
-        first.await(5, TimeUnit.SECONDS);
-        queue.execute(second::countDown); // arrives while the drain lingers (1 ms)
-        assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(queue.awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(5))).isTrue();
-        if (drains.size() == 1) {
-          reused++;
-        }
-      }
-      // Not every trial: a preempted test thread can miss the 1 ms window on a busy machine.
-      assertThat(reused)
-          .as("trials whose second task needed no new drain")
-          .isGreaterThan(trials / 2);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  @Test
-  void linger_outOfRange_isRefusedNamingTheField() {
-    assertThatThrownBy(() -> new SerialExecutor(Runnable::run, e -> {}, -1))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("lingerNanos");
-    assertThatThrownBy(() -> new SerialExecutor(Runnable::run, e -> {}, 1_000_001))
-        .hasMessageContaining("lingerNanos");
-  }
-
-  @Test
   void offer_limitReached_refusesAndQueuesNothing() {
     List<Runnable> scheduled = new ArrayList<>();
     SerialExecutor queue = new SerialExecutor(scheduled::add);

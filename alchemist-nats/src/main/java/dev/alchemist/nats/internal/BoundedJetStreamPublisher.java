@@ -57,12 +57,6 @@ import org.jspecify.annotations.Nullable;
  * the other's invariants to make sense.
  */
 public final class BoundedJetStreamPublisher implements JetStreamPublisher {
-  /**
-   * How long the completion queue keeps its thread after an ack, for the next one: at 50,000+ acks
-   * a second they come closer than this and need no thread wake-up each; slower ones never spin.
-   */
-  private static final long COMPLETION_LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-
   private final JetStreamPublisherSettings settings;
   private final Connection connection;
   private final JetStream jetStream;
@@ -106,11 +100,7 @@ public final class BoundedJetStreamPublisher implements JetStreamPublisher {
     this.slots = new PendingSlots(settings.maxInFlight());
     this.reporter = reporter;
     this.onClosed = onClosed;
-    this.completions =
-        new SerialExecutor(
-            executor,
-            t -> reporter.report("completion", "completing a publish future threw", t, l -> {}),
-            COMPLETION_LINGER_NANOS);
+    this.completions = new SerialExecutor(executor);
     this.ackTimeoutNanos = settings.ackTimeout().toNanos();
     this.maxRetryNanos = settings.maxRetryTime().toNanos();
     this.retryPolicy = new PublishRetryPolicy(settings);
