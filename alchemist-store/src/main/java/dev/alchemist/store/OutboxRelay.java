@@ -1,6 +1,7 @@
 package dev.alchemist.store;
 
 import dev.alchemist.store.internal.DefaultOutboxRelay;
+import java.time.Duration;
 
 /**
  * Publishes the {@link Outbox} in rounds: it reads up to {@code batchSize} rows in {@code seq}
@@ -43,9 +44,9 @@ public interface OutboxRelay extends AutoCloseable {
 
   /**
    * Relays until the outbox is empty or {@code timeout} passes, on the calling thread (for tests
-   * and shutdown); returns whether it is empty.
+   * and shutdown); returns whether it is empty (also when another process's relay emptied it).
    */
-  boolean drain(java.time.Duration timeout);
+  boolean drain(Duration timeout);
 
   @Override
   void close();

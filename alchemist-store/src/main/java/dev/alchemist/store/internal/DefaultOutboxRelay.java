@@ -1,5 +1,6 @@
 package dev.alchemist.store.internal;
 
+import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.internal.DaemonThreads;
 import dev.alchemist.store.AlchemistDatabase;
@@ -40,6 +41,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   private final OutboxPublisher publisher;
   private final OutboxRelaySettings settings;
   private final long relayLockKey;
+  private final JdbiOutbox outbox;
   private final ReentrantLock roundLock;
   private final ReentrantLock sleepLock = new ReentrantLock();
   private final Condition wake = sleepLock.newCondition();
@@ -51,12 +53,13 @@ public final class DefaultOutboxRelay implements OutboxRelay {
 
   private DefaultOutboxRelay(
       Sql sql,
-      ReentrantLock roundLock,
+      JdbiOutbox outbox,
       String schema,
       OutboxPublisher publisher,
       OutboxRelaySettings settings) {
     this.sql = sql;
-    this.roundLock = roundLock;
+    this.outbox = outbox;
+    this.roundLock = outbox.relayRounds;
     this.publisher = publisher;
     this.settings = settings;
     // One relay per schema at a time: the stores of two schemas in one database relay apart.
@@ -67,9 +70,9 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   /** Starts a relay for {@code db}, which must be built by {@code AlchemistDatabase.builder()}. */
   public static DefaultOutboxRelay start(
       AlchemistDatabase db, OutboxPublisher publisher, OutboxRelaySettings settings) {
-    dev.alchemist.core.Checks.notNull("db", db);
-    dev.alchemist.core.Checks.notNull("publisher", publisher);
-    dev.alchemist.core.Checks.notNull("settings", settings);
+    Checks.notNull("db", db);
+    Checks.notNull("publisher", publisher);
+    Checks.notNull("settings", settings);
     if (!(db instanceof DefaultAlchemistDatabase store)) {
       throw new IllegalArgumentException(
           "OutboxRelay needs an AlchemistDatabase made by AlchemistDatabase.builder(), was a "
@@ -79,7 +82,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     DefaultOutboxRelay relay =
         new DefaultOutboxRelay(
             store.sql(),
-            ((JdbiOutbox) store.outbox()).relayRounds,
+            (JdbiOutbox) store.outbox(),
             schema == null ? "" : schema,
             publisher,
             settings);
@@ -104,6 +107,9 @@ public final class DefaultOutboxRelay implements OutboxRelay {
       Outcome o = roundOrFailure();
       if (o != null && o.leader() && o.relayed() == 0 && o.failed() == 0) {
         return true; // the round found nothing to relay
+      }
+      if (o != null && !o.leader() && outbox.size() == 0) {
+        return true; // another process's relay leads and has emptied it
       }
       if (o == null || !o.leader() || o.failed() > 0) {
         sleep(settings.pollInterval());

@@ -5,6 +5,7 @@ import dev.alchemist.core.DomainEvent;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.Outbox;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 
 /** {@link Outbox} on Jdbi, and the reads and deletes of {@link DefaultOutboxRelay}. */
@@ -26,8 +27,7 @@ final class JdbiOutbox implements Outbox {
   /**
    * Keeps the rounds of every relay of this database apart (other processes: the advisory lock).
    */
-  final java.util.concurrent.locks.ReentrantLock relayRounds =
-      new java.util.concurrent.locks.ReentrantLock();
+  final ReentrantLock relayRounds = new ReentrantLock();
 
   JdbiOutbox(Sql sql) {
     this.sql = sql;
