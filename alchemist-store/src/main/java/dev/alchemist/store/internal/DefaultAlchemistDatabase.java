@@ -230,6 +230,15 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     return sql;
   }
 
+  /** The registry of the builder and the store's tags, for the meters of an outbox relay. */
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  Tags tags() {
+    return tags;
+  }
+
   @Override
   public DomainStatsReader domainStats() {
     return domainStats;

@@ -3,13 +3,20 @@ package dev.alchemist.store.internal;
 import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.internal.DaemonThreads;
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.store.AlchemistDatabase;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.OutboxPublisher;
 import dev.alchemist.store.OutboxRelay;
 import dev.alchemist.store.OutboxRelaySettings;
 import dev.alchemist.store.internal.JdbiOutbox.Row;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * guarantees). Rounds of the relays of one database object never overlap (they share the outbox's
  * {@code relayRounds} lock, {@link #drain} included); relays of other processes are kept apart by
  * the advisory lock on PostgreSQL.
+ *
+ * <p>Meters (tags {@code pool}, {@code dialect} of the database and {@code relay} = the name):
+ * {@code alchemist.store.outbox.relayed}, {@code alchemist.store.outbox.round.failures} ({@code
+ * reason}), {@code alchemist.store.outbox.round} ({@code outcome}), and the gauges {@code
+ * alchemist.store.outbox.backlog} and {@code alchemist.store.outbox.oldest.age}, which read what
+ * the last round saw: no query of their own per scrape.
  */
 public final class DefaultOutboxRelay implements OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger("dev.alchemist.store");
@@ -35,6 +49,14 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   /** What one round did. */
   private record Outcome(boolean leader, int relayed, int failed) {
     static final Outcome NOT_LEADER = new Outcome(false, 0, 0);
+  }
+
+  /**
+   * The outbox as the last leading round left it: rows waiting and the {@code created_at} of the
+   * oldest of them (null when none waits).
+   */
+  private record Backlog(long rows, @Nullable Instant oldest) {
+    static final Backlog EMPTY = new Backlog(0, null);
   }
 
   private final Sql sql;
@@ -48,6 +70,15 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   private final AtomicLong relayed = new AtomicLong();
   private final AtomicLong failedRounds = new AtomicLong();
   private final Thread thread;
+  private final OwnedMeters meters;
+  private final Counter relayedCounter;
+  private final Counter erroredRounds;
+  private final Counter unacknowledgedRounds;
+  private final Tags relayTags;
+
+  /** What the last round saw; null before the first and while another relay leads. */
+  private volatile @Nullable Backlog backlog;
+
   private volatile boolean closed;
   private boolean failing;
 
@@ -56,7 +87,9 @@ public final class DefaultOutboxRelay implements OutboxRelay {
       JdbiOutbox outbox,
       String schema,
       OutboxPublisher publisher,
-      OutboxRelaySettings settings) {
+      OutboxRelaySettings settings,
+      MeterRegistry registry,
+      Tags tags) {
     this.sql = sql;
     this.outbox = outbox;
     this.roundLock = outbox.relayRounds;
@@ -65,6 +98,79 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     // One relay per schema at a time: the stores of two schemas in one database relay apart.
     this.relayLockKey = ("alchemist.outbox.relay:" + schema).hashCode();
     this.thread = DaemonThreads.named("alchemist-outbox-" + settings.name()).newThread(this::run);
+    this.relayTags = tags.and("relay", settings.name());
+    this.meters = OwnedMeters.of(registry, "outbox relay " + settings.name());
+    try {
+      // The gauges first: a refusal (a live relay of this name and database on the registry)
+      // leaves nothing registered.
+      meters.exclusive(
+          Gauge.builder("alchemist.store.outbox.backlog", this, DefaultOutboxRelay::backlogRows)
+                  .description(
+                      "Outbox rows waiting, as the relay's last round saw them; an upper bound when"
+                          + " more than one batch waits; NaN while another relay leads")
+                  .tags(relayTags)
+                  .strongReference(false)
+              ::register);
+      meters.exclusive(
+          Gauge.builder(
+                      "alchemist.store.outbox.oldest.age",
+                      this,
+                      DefaultOutboxRelay::oldestAgeSeconds)
+                  .description(
+                      "Age of the oldest waiting outbox row's event (its created_at), 0 if none"
+                          + " waited at the last round; NaN while another relay leads")
+                  .baseUnit("seconds")
+                  .tags(relayTags)
+                  .strongReference(false)
+              ::register);
+      this.relayedCounter =
+          meters.shared(
+              Counter.builder("alchemist.store.outbox.relayed")
+                      .description("Outbox events published, acknowledged and deleted")
+                      .tags(relayTags)
+                  ::register);
+      this.erroredRounds = roundFailures("error");
+      this.unacknowledgedRounds = roundFailures("unacknowledged");
+    } catch (RuntimeException e) {
+      meters.close();
+      throw e;
+    }
+  }
+
+  private Counter roundFailures(String reason) {
+    return meters.shared(
+        Counter.builder("alchemist.store.outbox.round.failures")
+                .description(
+                    "Relay rounds that failed: error (the database, as a whole) or unacknowledged"
+                        + " (some events got no ack and stay)")
+                .tags(relayTags.and("reason", reason))
+            ::register);
+  }
+
+  private Timer roundTimer(String outcome) {
+    return meters.shared(
+        Timer.builder("alchemist.store.outbox.round")
+                .description(
+                    "Relay rounds by outcome: relayed, empty, failed, standby (another relay led)")
+                .tags(relayTags.and("outcome", outcome))
+            ::register);
+  }
+
+  private double backlogRows() {
+    Backlog b = backlog;
+    return b == null ? Double.NaN : b.rows();
+  }
+
+  private double oldestAgeSeconds() {
+    Backlog b = backlog;
+    if (b == null) {
+      return Double.NaN;
+    }
+    Instant oldest = b.oldest();
+    if (oldest == null) {
+      return 0;
+    }
+    return Math.max(0, System.currentTimeMillis() - oldest.toEpochMilli()) / 1000.0;
   }
 
   /** Starts a relay for {@code db}, which must be built by {@code AlchemistDatabase.builder()}. */
@@ -85,7 +191,9 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             (JdbiOutbox) store.outbox(),
             schema == null ? "" : schema,
             publisher,
-            settings);
+            settings,
+            store.registry(),
+            store.tags());
     relay.thread.start();
     return relay;
   }
@@ -132,19 +240,31 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   /** One round; null (counted and logged) if it failed as a whole. */
   private Outcome roundOrFailure() {
     roundLock.lock();
+    long start = System.nanoTime();
+    String outcome = "failed";
     try {
       Outcome o = sql.inTransaction("outbox.relay", this::round);
       relayed.addAndGet(o.relayed());
-      if (o.failed() > 0) {
+      relayedCounter.increment(o.relayed());
+      if (!o.leader()) {
+        backlog = null; // the leading relay reports it
+        outcome = "standby";
+      } else if (o.failed() > 0) {
+        unacknowledgedRounds.increment();
         failed(o.failed() + " of " + (o.failed() + o.relayed()) + " events not acknowledged", null);
       } else {
+        outcome = o.relayed() > 0 ? "relayed" : "empty";
+      }
+      if (o.failed() == 0) {
         failing = false;
       }
       return o;
     } catch (RuntimeException e) {
+      erroredRounds.increment();
       failed("the round failed", e);
       return null;
     } finally {
+      roundTimer(outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       roundLock.unlock();
     }
   }
@@ -159,6 +279,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     }
     List<Row> rows = JdbiOutbox.head(h, settings.batchSize());
     if (rows.isEmpty()) {
+      backlog = Backlog.EMPTY;
       return new Outcome(true, 0, 0);
     }
     List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
@@ -167,14 +288,39 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     }
     awaitAll(acks);
     List<Long> done = new ArrayList<>(rows.size());
+    Instant oldestLeft = null;
     for (int i = 0; i < rows.size(); i++) {
       CompletableFuture<?> ack = acks.get(i);
       if (ack.isDone() && !ack.isCompletedExceptionally()) {
         done.add(rows.get(i).seq());
+      } else if (oldestLeft == null) {
+        oldestLeft = rows.get(i).event().createdAt();
       }
     }
     JdbiOutbox.delete(h, done, sql.chunkSize);
+    backlog = backlogAfter(h, rows, done.size(), oldestLeft);
     return new Outcome(true, done.size(), rows.size() - done.size());
+  }
+
+  /**
+   * The backlog after a round that read {@code rows} and deleted {@code deleted} of them: exact for
+   * a round that read less than a batch (as of its read), else what waits beyond the batch comes
+   * from the newest {@code seq}, two index look-ups, never a count. {@code oldestLeft}: the first
+   * row of the round that stays.
+   */
+  private Backlog backlogAfter(
+      Handle h, List<Row> rows, int deleted, @Nullable Instant oldestLeft) {
+    long left = rows.size() - deleted;
+    Instant oldest = oldestLeft;
+    if (rows.size() < settings.batchSize()) {
+      return new Backlog(left, oldest);
+    }
+    long lastSeq = rows.get(rows.size() - 1).seq();
+    JdbiOutbox.Tail tail = JdbiOutbox.after(h, lastSeq);
+    if (tail == null) {
+      return new Backlog(left, oldest);
+    }
+    return new Backlog(left + tail.maxSeq() - lastSeq, oldest != null ? oldest : tail.firstAt());
   }
 
   private CompletableFuture<?> publish(DomainEvent event) {
@@ -225,6 +371,14 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   @Override
   public void close() {
     closed = true;
+    try {
+      closeThread();
+    } finally {
+      meters.close();
+    }
+  }
+
+  private void closeThread() {
     sleepLock.lock();
     try {
       wake.signalAll();

@@ -4,9 +4,11 @@ import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.Outbox;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Outbox} on Jdbi, and the reads and deletes of {@link DefaultOutboxRelay}. */
 final class JdbiOutbox implements Outbox {
@@ -76,6 +78,29 @@ final class JdbiOutbox implements Outbox {
                     rs.getLong("seq"),
                     ctx.findRowMapperFor(DomainEvent.class).orElseThrow().map(rs, ctx)))
         .list();
+  }
+
+  /** Beyond a batch: the newest row's {@code seq} and the first row's {@code created_at}. */
+  record Tail(long maxSeq, Instant firstAt) {}
+
+  /**
+   * What follows {@code seq}: the first row's {@code created_at} and the largest {@code seq}, or
+   * null if no row follows. Two look-ups on the primary key, never a count; in the caller's
+   * transaction.
+   */
+  static @Nullable Tail after(Handle h, long seq) {
+    Long max =
+        h.createQuery("SELECT max(seq) FROM outbox").mapTo(Long.class).findOne().orElse(null);
+    if (max == null || max <= seq) {
+      return null;
+    }
+    Instant first =
+        h.createQuery("SELECT created_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1")
+            .bind(0, seq)
+            .mapTo(Instant.class)
+            .findOne()
+            .orElse(null);
+    return first == null ? null : new Tail(max, first);
   }
 
   /** Deletes the rows with these {@code seqs}; in the caller's transaction. */
