@@ -297,7 +297,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         oldestLeft = rows.get(i).event().createdAt();
       }
     }
-    JdbiOutbox.delete(h, done, sql.chunkSize);
+    JdbiOutbox.delete(h, done);
     backlog = backlogAfter(h, rows, done.size(), oldestLeft);
     return new Outcome(true, done.size(), rows.size() - done.size());
   }

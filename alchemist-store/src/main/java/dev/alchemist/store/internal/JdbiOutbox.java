@@ -103,12 +103,17 @@ final class JdbiOutbox implements Outbox {
     return first == null ? null : new Tail(max, first);
   }
 
-  /** Deletes the rows with these {@code seqs}; in the caller's transaction. */
-  static void delete(Handle h, List<Long> seqs, int chunkSize) {
-    Batches.chunked(
-        seqs,
-        chunkSize,
-        () -> h.prepareBatch("DELETE FROM outbox WHERE seq = ?"),
-        (batch, seq) -> batch.bind(0, seq.longValue()).add());
+  /**
+   * Deletes the rows with these {@code seqs}, in one statement with the seqs bound as one array (a
+   * batch of one-row deletes costs a statement per row: about half the relay's time at 2,000 rows a
+   * round); in the caller's transaction.
+   */
+  static void delete(Handle h, List<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return;
+    }
+    h.createUpdate("DELETE FROM outbox WHERE seq = ANY(?)")
+        .bindArray(0, Long.class, seqs)
+        .execute();
   }
 }
