@@ -25,12 +25,26 @@ import java.time.Duration;
  *       {@code events} table order by {@code created_at}, which is unaffected.
  * </ul>
  *
+ * <p>Meters, on the registry of the database's builder, tagged with its {@code pool} and {@code
+ * dialect} and {@code relay} = {@link OutboxRelaySettings#name()}: {@code
+ * alchemist.store.outbox.relayed}, {@code alchemist.store.outbox.round.failures} (by {@code
+ * reason}), {@code alchemist.store.outbox.round} (a timer by {@code outcome}) and the gauges {@code
+ * alchemist.store.outbox.backlog} and {@code alchemist.store.outbox.oldest.age}, which read what
+ * the last round saw (NaN while another instance leads). Two live relays of one name on one
+ * database and registry are refused with {@link IllegalStateException}; {@link #close()} removes
+ * the meters.
+ *
  * <p>{@link #close()} lets the round in progress finish (its acks, at most {@code publishTimeout})
  * and stops; rows not relayed stay in the outbox for the next start.
  */
 public interface OutboxRelay extends AutoCloseable {
 
-  /** Starts relaying {@code db}'s outbox to {@code publisher}. */
+  /**
+   * Starts relaying {@code db}'s outbox to {@code publisher}.
+   *
+   * @throws IllegalStateException if a live relay of the same name on {@code db} reports its meters
+   *     on the same registry
+   */
   static OutboxRelay start(
       AlchemistDatabase db, OutboxPublisher publisher, OutboxRelaySettings settings) {
     return DefaultOutboxRelay.start(db, publisher, settings);
