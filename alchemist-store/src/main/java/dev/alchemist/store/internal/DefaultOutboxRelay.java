@@ -74,6 +74,10 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   private final Counter relayedCounter;
   private final Counter erroredRounds;
   private final Counter unacknowledgedRounds;
+  private final Timer relayedRound;
+  private final Timer emptyRound;
+  private final Timer failedRound;
+  private final Timer standbyRound;
   private final Tags relayTags;
 
   /** What the last round saw; null before the first and while another relay leads. */
@@ -131,6 +135,10 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                   ::register);
       this.erroredRounds = roundFailures("error");
       this.unacknowledgedRounds = roundFailures("unacknowledged");
+      this.relayedRound = roundTimer("relayed");
+      this.emptyRound = roundTimer("empty");
+      this.failedRound = roundTimer("failed");
+      this.standbyRound = roundTimer("standby");
     } catch (RuntimeException e) {
       meters.close();
       throw e;
@@ -241,19 +249,19 @@ public final class DefaultOutboxRelay implements OutboxRelay {
   private Outcome roundOrFailure() {
     roundLock.lock();
     long start = System.nanoTime();
-    String outcome = "failed";
+    Timer outcome = failedRound;
     try {
       Outcome o = sql.inTransaction("outbox.relay", this::round);
       relayed.addAndGet(o.relayed());
       relayedCounter.increment(o.relayed());
       if (!o.leader()) {
         backlog = null; // the leading relay reports it
-        outcome = "standby";
+        outcome = standbyRound;
       } else if (o.failed() > 0) {
         unacknowledgedRounds.increment();
         failed(o.failed() + " of " + (o.failed() + o.relayed()) + " events not acknowledged", null);
       } else {
-        outcome = o.relayed() > 0 ? "relayed" : "empty";
+        outcome = o.relayed() > 0 ? relayedRound : emptyRound;
       }
       if (o.failed() == 0) {
         failing = false;
@@ -264,7 +272,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
       failed("the round failed", e);
       return null;
     } finally {
-      roundTimer(outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      outcome.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       roundLock.unlock();
     }
   }
