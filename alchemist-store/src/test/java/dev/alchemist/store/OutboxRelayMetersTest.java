@@ -134,6 +134,41 @@ class OutboxRelayMetersTest {
   }
 
   @Test
+  void backlogBeyondABatch_isAnUpperBound_countingTheSeqsOfRolledBackAdds() throws Exception {
+    Instant now = Instant.now();
+    for (int i = 0; i < 15; i++) {
+      db.outbox().add(event(now, i));
+    }
+    assertThatThrownBy(
+            () ->
+                db.useTransaction(
+                    tx -> {
+                      for (int i = 0; i < 5; i++) {
+                        tx.outbox().add(event(now, 100 + i)); // takes 5 seqs, then rolls back
+                      }
+                      throw new IllegalStateException("rolled back");
+                    }))
+        .hasRootCauseMessage("rolled back");
+    for (int i = 15; i < 20; i++) {
+      db.outbox().add(event(now, i));
+    }
+    assertThat(db.outbox().size()).isEqualTo(20);
+    try (OutboxRelay relay =
+        OutboxRelay.start(
+            db,
+            e -> CompletableFuture.failedFuture(new IllegalStateException("no ack")),
+            settings("gaps", 10))) {
+      await("a failed round", () -> relay.failedRounds() > 0);
+
+      assertThat(gauge("backlog", "gaps")).isEqualTo(25); // 20 rows, 5 seqs rolled back
+    }
+    try (OutboxRelay relay =
+        OutboxRelay.start(db, e -> CompletableFuture.completedFuture(null), settings("ok", 10))) {
+      assertThat(relay.drain(Duration.ofSeconds(30))).isTrue();
+    }
+  }
+
+  @Test
   void someEventsUnacknowledged_backlogIsWhatStays_ageIsTheFirstThatStays() throws Exception {
     Instant base = Instant.now().minus(Duration.ofDays(1));
     for (int i = 0; i < 6; i++) {
