@@ -1,10 +1,12 @@
 package dev.alchemist.nats;
 
 /**
- * A running JetStream durable pull consumer (see {@link NatsEvents#consume}). The handler runs on
- * the bus's executor, one message at a time; a normal return acknowledges the message, a throw (any
- * {@link Throwable}) naks it with the backoff step as the delay, and after {@code maxDeliver}
- * deliveries the message is published to the dead-letter subject (if any) and terminated.
+ * A running JetStream durable pull consumer (see {@link NatsEvents#consume}, and {@link
+ * NatsEvents#consumeBatches} for a handler of batches, which acks a batch after it returns). The
+ * handler runs on the bus's executor, one message at a time; a normal return acknowledges the
+ * message, a throw (any {@link Throwable}) naks it with the backoff step as the delay, and after
+ * {@code maxDeliver} deliveries the message is published to the dead-letter subject (if any) and
+ * terminated.
  *
  * <p>It pulls only as fast as the handler takes messages: at most {@code batchSize} wait for the
  * handler and at most {@code batchSize} more are pulled ahead. Every message it holds gets

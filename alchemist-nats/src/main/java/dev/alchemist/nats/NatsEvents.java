@@ -111,6 +111,20 @@ public final class NatsEvents implements EventBus {
     return bus.consume(settings, handler);
   }
 
+  /**
+   * Like {@link #consume}, but hands the events to {@code handler} in batches of up to {@link
+   * ConsumerSettings#batchSize()}: whatever is buffered when the handler is free, with no linger.
+   * Every event of a batch is acknowledged after {@code onBatch} returns normally, so a handler
+   * that commits them in one transaction acknowledges only committed events; a throw naks the whole
+   * batch (see {@link EventBatchHandler}). Events that cannot be decoded never reach the handler:
+   * they are counted and dead-lettered at once.
+   *
+   * @throws AlchemistException if the consumer cannot be created (e.g. the stream is missing)
+   */
+  public EventConsumer consumeBatches(ConsumerSettings settings, EventBatchHandler handler) {
+    return bus.consumeBatches(settings, handler);
+  }
+
   /** The underlying jnats connection, for what this API does not cover. Do not close it. */
   public Connection connection() {
     return bus.connection();

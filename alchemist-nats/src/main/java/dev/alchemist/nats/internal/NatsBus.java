@@ -6,6 +6,7 @@ import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.codec.Codec;
 import dev.alchemist.core.internal.DaemonThreads;
 import dev.alchemist.nats.ConsumerSettings;
+import dev.alchemist.nats.EventBatchHandler;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.EventHandler;
 import dev.alchemist.nats.EventSubscription;
@@ -224,6 +225,18 @@ public final class NatsBus {
   public EventConsumer consume(ConsumerSettings consumerSettings, EventHandler handler) {
     Checks.notNull("settings", consumerSettings);
     Checks.notNull("handler", handler);
+    return start(consumerSettings, PullConsumer.oneByOne(handler), 1);
+  }
+
+  public EventConsumer consumeBatches(
+      ConsumerSettings consumerSettings, EventBatchHandler handler) {
+    Checks.notNull("settings", consumerSettings);
+    Checks.notNull("handler", handler);
+    return start(consumerSettings, handler, consumerSettings.batchSize());
+  }
+
+  private EventConsumer start(
+      ConsumerSettings consumerSettings, EventBatchHandler handler, int maxBatch) {
     if (closed.get()) {
       throw new IllegalStateException("cannot consume: NatsEvents is closed");
     }
@@ -232,6 +245,7 @@ public final class NatsBus {
           new PullConsumer(
               consumerSettings,
               handler,
+              maxBatch,
               require(connection),
               require(management),
               require(jetStream),

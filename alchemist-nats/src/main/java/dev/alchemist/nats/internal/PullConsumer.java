@@ -7,6 +7,7 @@ import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.core.internal.SerialExecutor;
 import dev.alchemist.nats.ConsumerLag;
 import dev.alchemist.nats.ConsumerSettings;
+import dev.alchemist.nats.EventBatchHandler;
 import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.EventHandler;
 import dev.alchemist.nats.ReceivedEvent;
@@ -27,7 +28,10 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A durable pull consumer. jnats' {@code consume()} pulls batches of {@code batchSize} and keeps
  * the pull alive; its dispatcher thread (one per consumer) hands each message to our buffer and the
- * handler runs on the bus executor.
+ * handler runs on the bus executor. One mechanism serves both kinds of handler: the handler takes
+ * what is buffered, up to {@code maxBatch} messages at a time (1 for an {@link EventHandler},
+ * {@code batchSize} for an {@link EventBatchHandler}), with no linger: a quiet stream gets batches
+ * of one at once, a busy one batches as large as what arrived while the previous batch ran.
  *
  * <p>Flow control: the buffer holds at most {@code batchSize} messages; while it is full the
  * dispatcher waits for room, so jnats counts nothing as processed and pulls no more. At most {@code
@@ -63,7 +70,9 @@ public final class PullConsumer implements EventConsumer {
   private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final ConsumerSettings settings;
-  private final EventHandler handler;
+  private final EventBatchHandler handler;
+  private final int maxBatch;
+  private final Queue<AckDeadlines.Held> ready = new ConcurrentLinkedQueue<>();
   private final Connection connection;
   private final JetStream jetStream;
   private final Codec<DomainEvent> codec;
@@ -88,9 +97,19 @@ public final class PullConsumer implements EventConsumer {
   private final Counter failedCounter;
   private final OwnedMeters meters;
 
+  /** The batch handler that hands batches of one to {@code handler}: for {@code maxBatch} 1. */
+  public static EventBatchHandler oneByOne(EventHandler handler) {
+    return batch -> handler.onEvent(batch.get(0));
+  }
+
+  /**
+   * @param handler gets at most {@code maxBatch} events at a time
+   * @param maxBatch 1 for {@link #oneByOne}, up to {@code settings.batchSize()} for batch handlers
+   */
   public PullConsumer(
       ConsumerSettings settings,
-      EventHandler handler,
+      EventBatchHandler handler,
+      int maxBatch,
       Connection connection,
       JetStreamManagement management,
       JetStream jetStream,
@@ -103,6 +122,7 @@ public final class PullConsumer implements EventConsumer {
       throws IOException, JetStreamApiException {
     this.settings = settings;
     this.handler = handler;
+    this.maxBatch = Math.min(maxBatch, settings.batchSize());
     this.connection = connection;
     this.jetStream = jetStream;
     this.codec = codec;
@@ -256,8 +276,8 @@ public final class PullConsumer implements EventConsumer {
       replies.reply(message, "nak", Message::nak);
       return;
     }
-    AckDeadlines.Held h = held.hold(message);
-    queue.offer(() -> handle(h), Integer.MAX_VALUE); // bounded by room
+    ready.add(held.hold(message));
+    queue.offer(this::handleReady, Integer.MAX_VALUE); // bounded by room
   }
 
   private boolean awaitRoom() {
@@ -273,54 +293,90 @@ public final class PullConsumer implements EventConsumer {
     return false;
   }
 
-  private void handle(AckDeadlines.Held h) {
-    try {
-      process(h.message);
-    } finally {
-      held.release(h);
-      room.release();
+  /**
+   * Takes what is buffered, up to {@code maxBatch}, and handles it. One such task is queued per
+   * message received, so a task that finds the buffer empty (an earlier one took its message) just
+   * returns, and none is ever missing.
+   */
+  private void handleReady() {
+    List<AckDeadlines.Held> batch = new ArrayList<>(Math.min(maxBatch, 16));
+    AckDeadlines.Held h;
+    while (batch.size() < maxBatch && (h = ready.poll()) != null) {
+      batch.add(h);
     }
-  }
-
-  private void process(Message message) {
-    long deliveries = deliveries(message);
-    ReceivedEvent event;
-    try {
-      event = EventMessages.decode(message, codec, Math.max(1, deliveries));
-    } catch (CodecException | IllegalArgumentException e) {
-      // A message that cannot be decoded never will be: dead-letter it at once.
-      failedCounter.increment();
-      deadLetters.deadLetter(message, deliveries, e);
+    if (batch.isEmpty()) {
       return;
     }
     try {
-      handler.onEvent(event);
+      process(batch);
+    } finally {
+      for (AckDeadlines.Held taken : batch) {
+        held.release(taken);
+      }
+      room.release(batch.size());
+    }
+  }
+
+  private void process(List<AckDeadlines.Held> batch) {
+    List<Message> messages = new ArrayList<>(batch.size());
+    List<ReceivedEvent> events = new ArrayList<>(batch.size());
+    for (AckDeadlines.Held h : batch) {
+      Message message = h.message;
+      long deliveries = deliveries(message);
+      try {
+        events.add(EventMessages.decode(message, codec, Math.max(1, deliveries)));
+        messages.add(message);
+      } catch (CodecException | IllegalArgumentException e) {
+        // A message that cannot be decoded never will be: dead-letter it at once.
+        failedCounter.increment();
+        deadLetters.deadLetter(message, deliveries, e);
+      }
+    }
+    if (events.isEmpty()) {
+      return;
+    }
+    try {
+      handler.onBatch(events);
     } catch (Throwable e) { // an Error too: the consumer must outlive any handler
-      failedCounter.increment();
-      reporter.report(
-          "consumer-handler",
-          "handler of consumer "
-              + settings.durableName()
-              + " failed on "
-              + message.getSubject()
-              + " (delivery "
-              + deliveries
-              + " of "
-              + settings.maxDeliver()
-              + ")",
-          e,
-          l -> l.onHandlerFailed(message.getSubject(), e));
+      failed(messages, events, e);
+      return;
+    }
+    for (Message message : messages) {
+      if (replies.reply(message, "ack", Message::ack)) {
+        acknowledged.incrementAndGet();
+        ackedCounter.increment();
+      }
+    }
+  }
+
+  /** Reports a failed handler once and naks (or dead-letters) every message it was given. */
+  private void failed(List<Message> messages, List<ReceivedEvent> events, Throwable e) {
+    failedCounter.increment(messages.size());
+    ReceivedEvent first = events.get(0);
+    reporter.report(
+        "consumer-handler",
+        "handler of consumer "
+            + settings.durableName()
+            + " failed on "
+            + (events.size() == 1
+                ? first.subject()
+                : events.size() + " events from " + first.subject())
+            + " (delivery "
+            + first.deliveries()
+            + " of "
+            + settings.maxDeliver()
+            + ")",
+        e,
+        l -> events.forEach(event -> l.onHandlerFailed(event.subject(), e)));
+    for (int i = 0; i < messages.size(); i++) {
+      Message message = messages.get(i);
+      long deliveries = events.get(i).deliveries();
       if (deliveries >= settings.maxDeliver()) {
         deadLetters.deadLetter(message, deliveries, e);
       } else {
         Duration delay = backoff(deliveries);
         replies.reply(message, "nak", m -> m.nakWithDelay(delay));
       }
-      return;
-    }
-    if (replies.reply(message, "ack", Message::ack)) {
-      acknowledged.incrementAndGet();
-      ackedCounter.increment();
     }
   }
 
