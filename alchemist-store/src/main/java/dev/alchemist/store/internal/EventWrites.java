@@ -1,0 +1,269 @@
+package dev.alchemist.store.internal;
+
+import dev.alchemist.core.DomainEvent;
+import dev.alchemist.store.Dialect;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every write of events goes through here, so that the {@code domain_stats} rollups count exactly
+ * the rows that were inserted, in the same transaction: {@code domain_stats_minute} (per domain
+ * and minute: count and newest) and {@code domain_sessions} (per domain and session: newest).
+ *
+ * <p>PostgreSQL: one statement per chunk, {@code INSERT ... SELECT FROM unnest(arrays)} whose
+ * {@code RETURNING} rows feed the two rollup upserts in the same statement. Rows are inserted in
+ * key order and the rollups upserted in key order, so concurrent batches lock in the same order.
+ * H2: a JDBC batch of inserts, then the rollups from the rows whose insert counted one.
+ */
+final class EventWrites {
+  static final String COLUMNS = JdbiEventRepository.COLUMNS;
+
+  private static final String PG_UNNEST =
+      "SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],"
+          + " ?::timestamptz[], ?::text[]) AS u(" + COLUMNS + ")";
+  private static final String PG_LOAD_TABLE = "alchemist_events_load";
+
+  private static final String H2_INSERT =
+      "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String H2_INSERT_NEW =
+      "INSERT INTO events ("
+          + COLUMNS
+          + ") SELECT CAST(? AS UUID), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)),"
+          + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(256)),"
+          + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(524288)) FROM DUAL"
+          + " WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = ? AND created_at = ?)";
+  private static final String H2_MINUTE =
+      "MERGE INTO domain_stats_minute t USING (SELECT CAST(? AS VARCHAR(64)) AS domain,"
+          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS minute, CAST(? AS BIGINT) AS n,"
+          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS newest FROM DUAL) s"
+          + " ON t.domain = s.domain AND t.minute = s.minute"
+          + " WHEN MATCHED THEN UPDATE SET event_count = t.event_count + s.n,"
+          + " last_event_at = GREATEST(t.last_event_at, s.newest)"
+          + " WHEN NOT MATCHED THEN INSERT (domain, minute, event_count, last_event_at)"
+          + " VALUES (s.domain, s.minute, s.n, s.newest)";
+  private static final String H2_SESSION =
+      "MERGE INTO domain_sessions t USING (SELECT CAST(? AS VARCHAR(64)) AS domain,"
+          + " CAST(? AS VARCHAR(256)) AS session_id,"
+          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS newest FROM DUAL) s"
+          + " ON t.domain = s.domain AND t.session_id = s.session_id"
+          + " WHEN MATCHED THEN UPDATE SET last_seen = GREATEST(t.last_seen, s.newest)"
+          + " WHEN NOT MATCHED THEN INSERT (domain, session_id, last_seen)"
+          + " VALUES (s.domain, s.session_id, s.newest)";
+
+  private final Sql sql;
+  private final @Nullable Partitions partitions;
+
+  EventWrites(Sql sql, @Nullable Partitions partitions) {
+    this.sql = sql;
+    this.partitions = partitions;
+  }
+
+  /** The statement that inserts from {@code source} and updates the rollups for what it inserted. */
+  static String pgStatement(String source, boolean skipDuplicates) {
+    return "WITH input AS ("
+        + source
+        + "), ins AS (INSERT INTO events ("
+        + COLUMNS
+        + ") SELECT "
+        + COLUMNS
+        + " FROM input ORDER BY id, created_at"
+        + (skipDuplicates ? " ON CONFLICT DO NOTHING" : "")
+        + " RETURNING domain, session_id, created_at)"
+        + ", minutes AS (INSERT INTO domain_stats_minute AS r"
+        + " (domain, minute, event_count, last_event_at)"
+        + " SELECT domain, date_trunc('minute', created_at), count(*), max(created_at)"
+        + " FROM ins GROUP BY 1, 2 ORDER BY 1, 2"
+        + " ON CONFLICT (domain, minute) DO UPDATE SET"
+        + " event_count = r.event_count + EXCLUDED.event_count,"
+        + " last_event_at = GREATEST(r.last_event_at, EXCLUDED.last_event_at))"
+        + ", sessions AS (INSERT INTO domain_sessions AS r (domain, session_id, last_seen)"
+        + " SELECT domain, session_id, max(created_at) FROM ins WHERE session_id IS NOT NULL"
+        + " GROUP BY 1, 2 ORDER BY 1, 2"
+        + " ON CONFLICT (domain, session_id) DO UPDATE SET last_seen = EXCLUDED.last_seen"
+        + " WHERE EXCLUDED.last_seen > r.last_seen)"
+        + " SELECT count(*) FROM ins";
+  }
+
+  /** The UTC days the rows fall on. */
+  static Set<LocalDate> days(Collection<DomainEvent> rows) {
+    Set<LocalDate> days = new TreeSet<>();
+    for (DomainEvent e : rows) {
+      days.add(Partitions.day(e.createdAt()));
+    }
+    return days;
+  }
+
+  /** Creates the partitions the rows need, on {@code h}; a no-op on H2. */
+  void ensurePartitions(Handle h, Collection<DomainEvent> rows) {
+    if (partitions != null) {
+      partitions.ensure(h, days(rows));
+    }
+  }
+
+  void forgetPartitions() {
+    if (partitions != null) {
+      partitions.forget();
+    }
+  }
+
+  /**
+   * Inserts {@code rows} in chunks on {@code h} and counts the inserted ones into the rollups;
+   * returns how many were inserted. Without {@code skipDuplicates} a stored key fails the
+   * statement (a unique violation), as {@code EventRepository.append} documents.
+   */
+  int insert(Handle h, List<DomainEvent> rows, boolean skipDuplicates) throws SQLException {
+    int total = 0;
+    for (int from = 0; from < rows.size(); from += sql.chunkSize) {
+      List<DomainEvent> chunk = rows.subList(from, Math.min(rows.size(), from + sql.chunkSize));
+      total +=
+          sql.dialect == Dialect.POSTGRESQL
+              ? insertPg(h, chunk, skipDuplicates)
+              : insertH2(h, chunk, skipDuplicates);
+    }
+    return total;
+  }
+
+  private static int insertPg(Handle h, List<DomainEvent> rows, boolean skipDuplicates)
+      throws SQLException {
+    int n = rows.size();
+    String[] ids = new String[n];
+    String[] domains = new String[n];
+    String[] entities = new String[n];
+    String[] types = new String[n];
+    String[] sessions = new String[n];
+    String[] created = new String[n];
+    String[] payloads = new String[n];
+    for (int i = 0; i < n; i++) {
+      DomainEvent e = rows.get(i);
+      ids[i] = e.id().toString();
+      domains[i] = e.domain();
+      entities[i] = e.entity();
+      types[i] = e.type();
+      sessions[i] = e.sessionId();
+      created[i] = e.createdAt().toString();
+      payloads[i] = e.payload();
+    }
+    Connection c = h.getConnection();
+    return h.createQuery(pgStatement(PG_UNNEST, skipDuplicates))
+        .bind(0, array(c, ids))
+        .bind(1, array(c, domains))
+        .bind(2, array(c, entities))
+        .bind(3, array(c, types))
+        .bind(4, array(c, sessions))
+        .bind(5, array(c, created))
+        .bind(6, array(c, payloads))
+        .mapTo(Integer.class)
+        .one();
+  }
+
+  private static Argument array(Connection c, String[] values) throws SQLException {
+    Array array = c.createArrayOf("text", values);
+    return (position, statement, ctx) -> statement.setArray(position, array);
+  }
+
+  /**
+   * COPY into a transaction-scoped staging table, then the same insert-and-count statement from
+   * it: COPY's speed, and the rollups count what was loaded. Runs in the caller's transaction.
+   */
+  long bulkLoadPg(Handle h, CopyLoader copy, Iterable<DomainEvent> events) throws SQLException {
+    h.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS "
+            + PG_LOAD_TABLE
+            + " (LIKE events INCLUDING DEFAULTS) ON COMMIT DROP");
+    h.execute("TRUNCATE " + PG_LOAD_TABLE);
+    copy.copyEvents(h, events, PG_LOAD_TABLE);
+    List<LocalDate> days =
+        h.createQuery(
+                "SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM " + PG_LOAD_TABLE)
+            .mapTo(LocalDate.class)
+            .list();
+    if (partitions != null) {
+      partitions.ensure(h, days);
+    }
+    return h.createQuery(
+            pgStatement("SELECT " + COLUMNS + " FROM " + PG_LOAD_TABLE, false))
+        .mapTo(Long.class)
+        .one();
+  }
+
+  private static int insertH2(Handle h, List<DomainEvent> rows, boolean skipDuplicates) {
+    int[] counts;
+    try (PreparedBatch batch = h.prepareBatch(skipDuplicates ? H2_INSERT_NEW : H2_INSERT)) {
+      for (DomainEvent e : rows) {
+        JdbiEventRepository.bind(batch, e);
+        if (skipDuplicates) {
+          batch.bind(7, e.id()).bind(8, e.createdAt());
+        }
+        batch.add();
+      }
+      counts = batch.execute();
+    }
+    List<DomainEvent> inserted = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      if (counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+        inserted.add(rows.get(i));
+      }
+    }
+    rollupsH2(h, inserted);
+    return inserted.size();
+  }
+
+  private record MinuteKey(String domain, Instant minute) {}
+
+  private record SessionKey(String domain, String sessionId) {}
+
+  private static void rollupsH2(Handle h, List<DomainEvent> inserted) {
+    if (inserted.isEmpty()) {
+      return;
+    }
+    Map<MinuteKey, long[]> counts = new HashMap<>();
+    Map<MinuteKey, Instant> newest = new HashMap<>();
+    Map<SessionKey, Instant> sessions = new HashMap<>();
+    for (DomainEvent e : inserted) {
+      MinuteKey k = new MinuteKey(e.domain(), e.createdAt().truncatedTo(ChronoUnit.MINUTES));
+      counts.computeIfAbsent(k, x -> new long[1])[0]++;
+      newest.merge(k, e.createdAt(), (a, b) -> a.isAfter(b) ? a : b);
+      if (e.sessionId() != null) {
+        sessions.merge(
+            new SessionKey(e.domain(), e.sessionId()),
+            e.createdAt(),
+            (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    try (PreparedBatch batch = h.prepareBatch(H2_MINUTE)) {
+      for (Map.Entry<MinuteKey, long[]> m : counts.entrySet()) {
+        batch
+            .bind(0, m.getKey().domain())
+            .bind(1, m.getKey().minute())
+            .bind(2, m.getValue()[0])
+            .bind(3, newest.get(m.getKey()))
+            .add();
+      }
+      batch.execute();
+    }
+    if (!sessions.isEmpty()) {
+      try (PreparedBatch batch = h.prepareBatch(H2_SESSION)) {
+        for (Map.Entry<SessionKey, Instant> s : sessions.entrySet()) {
+          batch.bind(0, s.getKey().domain()).bind(1, s.getKey().sessionId()).bind(2, s.getValue());
+          batch.add();
+        }
+        batch.execute();
+      }
+    }
+  }
+}
