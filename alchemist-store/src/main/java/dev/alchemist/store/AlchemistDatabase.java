@@ -123,8 +123,8 @@ public interface AlchemistDatabase extends AutoCloseable {
   DatabaseSettings settings();
 
   /**
-   * Stops the maintenance, flushes and closes the writers, closes the pool if this instance made it,
-   * and drops the in-memory database of the {@link Builder#embedded()} preset. Idempotent.
+   * Stops the maintenance, flushes and closes the writers, closes the pool if this instance made
+   * it, and drops the in-memory database of the {@link Builder#embedded()} preset. Idempotent.
    */
   @Override
   void close();
@@ -244,8 +244,8 @@ public interface AlchemistDatabase extends AutoCloseable {
     }
 
     /**
-     * The name this setting had while {@code domain_stats} was a materialized view refreshed on this
-     * schedule; now the same as {@link #maintenanceInterval}.
+     * The name this setting had while {@code domain_stats} was a materialized view refreshed on
+     * this schedule; now the same as {@link #maintenanceInterval}.
      */
     public Builder domainStatsRefreshInterval(Duration value) {
       Checks.notNull("domainStatsRefreshInterval", value);

@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param schema the schema the store's tables live in, or null for the connection's default
  * @param pool the pool (ignored for a host's own DataSource)
  * @param migrate run the Flyway migrations on start
- * @param maintenanceInterval how often the background maintenance runs (partitions ahead, retention,
- *     pruning of the {@code domain_stats} rollups); zero disables the schedule, it still runs once
- *     at start
+ * @param maintenanceInterval how often the background maintenance runs (partitions ahead,
+ *     retention, pruning of the {@code domain_stats} rollups); zero disables the schedule, it still
+ *     runs once at start
  * @param eventRetention how long events are kept; older partitions (PostgreSQL) or rows (H2) are
  *     dropped by the maintenance, and {@link EventProjection#store} skips events older than this
  * @param partitionsAhead how many daily {@code events} partitions after today the maintenance keeps

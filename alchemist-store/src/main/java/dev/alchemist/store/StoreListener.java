@@ -3,8 +3,8 @@ package dev.alchemist.store;
 /**
  * Hears about failures that happen in the background, where no caller could catch them. Every
  * method defaults to doing nothing; each failure is also counted in metrics and logged. Methods run
- * on the thread that saw the failure (a writer's flush or the maintenance's scheduler), so keep them
- * short and never let them throw.
+ * on the thread that saw the failure (a writer's flush or the maintenance's scheduler), so keep
+ * them short and never let them throw.
  */
 public interface StoreListener {
 

@@ -10,10 +10,10 @@ DROP TABLE domain_stats_refresh;
 
 CREATE TABLE domain_stats_minute (
   domain        varchar(64)              NOT NULL,
-  minute        timestamp with time zone NOT NULL,
+  minute_start  timestamp with time zone NOT NULL,
   event_count   bigint                   NOT NULL CHECK (event_count >= 0),
   last_event_at timestamp with time zone NOT NULL,
-  PRIMARY KEY (domain, minute)
+  PRIMARY KEY (domain, minute_start)
 );
 
 CREATE TABLE domain_sessions (
@@ -34,7 +34,7 @@ SELECT m.domain,
            AND s.last_seen >= DATE_TRUNC('MINUTE', CURRENT_TIMESTAMP - INTERVAL '1' HOUR))
          AS unique_sessions
 FROM domain_stats_minute m
-WHERE m.minute >= DATE_TRUNC('MINUTE', CURRENT_TIMESTAMP - INTERVAL '1' HOUR)
+WHERE m.minute_start >= DATE_TRUNC('MINUTE', CURRENT_TIMESTAMP - INTERVAL '1' HOUR)
 GROUP BY m.domain;
 
 CREATE TABLE store_maintenance (
@@ -43,7 +43,7 @@ CREATE TABLE store_maintenance (
 );
 INSERT INTO store_maintenance (id, ran_at) VALUES (1, CURRENT_TIMESTAMP - INTERVAL '1' DAY);
 
-INSERT INTO domain_stats_minute (domain, minute, event_count, last_event_at)
+INSERT INTO domain_stats_minute (domain, minute_start, event_count, last_event_at)
 SELECT domain, DATE_TRUNC('MINUTE', created_at), count(*), max(created_at)
 FROM events
 WHERE created_at >= DATE_TRUNC('MINUTE', CURRENT_TIMESTAMP - INTERVAL '65' MINUTE)

@@ -60,10 +60,10 @@ DROP TABLE events_unpartitioned;
 -- events they count; rows older than the window plus a margin are pruned by the maintenance run.
 CREATE TABLE domain_stats_minute (
   domain        varchar(64) NOT NULL,
-  minute        timestamptz NOT NULL,
+  minute_start  timestamptz NOT NULL,
   event_count   bigint      NOT NULL CHECK (event_count >= 0),
   last_event_at timestamptz NOT NULL,
-  PRIMARY KEY (domain, minute)
+  PRIMARY KEY (domain, minute_start)
 );
 
 -- Per domain and session: its newest event. A session has an event in the window exactly when its
@@ -88,7 +88,7 @@ SELECT m.domain,
          WHERE s.domain = m.domain
            AND s.last_seen >= date_trunc('minute', now() - interval '1 hour')) AS unique_sessions
 FROM domain_stats_minute m
-WHERE m.minute >= date_trunc('minute', now() - interval '1 hour')
+WHERE m.minute_start >= date_trunc('minute', now() - interval '1 hour')
 GROUP BY m.domain;
 
 -- When the maintenance run (partitions, retention, pruning) last ran, by whichever instance.
@@ -99,7 +99,7 @@ CREATE TABLE store_maintenance (
 INSERT INTO store_maintenance (id, ran_at) VALUES (1, now() - interval '1 day');
 
 -- The rollups of what is already stored, for the window and a margin.
-INSERT INTO domain_stats_minute (domain, minute, event_count, last_event_at)
+INSERT INTO domain_stats_minute (domain, minute_start, event_count, last_event_at)
 SELECT domain, date_trunc('minute', created_at), count(*), max(created_at)
 FROM events
 WHERE created_at >= date_trunc('minute', now() - interval '65 minutes')

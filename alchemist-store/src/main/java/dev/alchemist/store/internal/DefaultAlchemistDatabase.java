@@ -134,8 +134,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
               tags,
               listener);
       this.projection =
-          new JdbiEventProjection(
-              sql, eventWrites, clock, settings.eventRetention(), meters, tags);
+          new JdbiEventProjection(sql, eventWrites, clock, settings.eventRetention(), meters, tags);
     } catch (RuntimeException e) {
       meters.close();
       throw e;

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code domain_stats} (a plain view over the rollups that {@link EventWrites} keeps) and runs
- * the store's maintenance: {@code events} partitions created ahead and dropped after the retention
- * on PostgreSQL (older rows deleted on H2), and rollup rows that left the window pruned.
+ * Reads {@code domain_stats} (a plain view over the rollups that {@link EventWrites} keeps) and
+ * runs the store's maintenance: {@code events} partitions created ahead and dropped after the
+ * retention on PostgreSQL (older rows deleted on H2), and rollup rows that left the window pruned.
  *
  * <p>Many instances share one database, so a maintenance run is guarded twice. A transaction-scoped
  * lock ({@code pg_try_advisory_xact_lock} on PostgreSQL, a row lock on {@code store_maintenance} on
@@ -51,8 +51,11 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
   /** How long rollup rows are kept past the hour window, for readers with a lagging clock. */
   static final Duration ROLLUP_MARGIN = Duration.ofMinutes(10);
 
-  /** A maintenance run gives up on a lock on {@code events} after this, rather than stall writes. */
+  /**
+   * A maintenance run gives up on a lock on {@code events} after this, rather than stall writes.
+   */
   private static final String PG_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+
   private static final String STATS_COLUMNS =
       "SELECT domain, event_count, last_event_at, unique_sessions FROM domain_stats ";
 
@@ -232,8 +235,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
         partitionsCreated.increment(report.created().size());
         partitionsDropped.increment(report.dropped().size());
         if (!report.created().isEmpty() || !report.dropped().isEmpty()) {
-          LOG.info(
-              "events partitions created {}, dropped {}", report.created(), report.dropped());
+          LOG.info("events partitions created {}, dropped {}", report.created(), report.dropped());
         }
         sql.read("maintenance.ranAt", this::observe);
       }
@@ -280,7 +282,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     Instant eventCutoff = now.minus(retention);
     // Rows first, DDL last: the exclusive lock on events that DDL takes lasts only until commit.
     int minutes =
-        h.createUpdate("DELETE FROM domain_stats_minute WHERE minute < ?")
+        h.createUpdate("DELETE FROM domain_stats_minute WHERE minute_start < ?")
             .bind(0, rollupCutoff)
             .execute();
     int sessions =
@@ -292,8 +294,8 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     List<String> dropped = List.of();
     if (partitions != null) {
       h.execute(PG_LOCK_TIMEOUT);
-      h.createQuery("SELECT pg_advisory_xact_lock(" + Partitions.LOCK_KEYS + ")")
-          .mapTo(Object.class)
+      h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(" + Partitions.LOCK_KEYS + ")")
+          .mapTo(Integer.class)
           .one();
       java.time.LocalDate today = Partitions.day(now);
       for (int i = 0; i <= partitionsAhead; i++) {

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every write of events goes through here, so that the {@code domain_stats} rollups count exactly
- * the rows that were inserted, in the same transaction: {@code domain_stats_minute} (per domain
- * and minute: count and newest) and {@code domain_sessions} (per domain and session: newest).
+ * the rows that were inserted, in the same transaction: {@code domain_stats_minute} (per domain and
+ * minute: count and newest) and {@code domain_sessions} (per domain and session: newest).
  *
  * <p>PostgreSQL: one statement per chunk, {@code INSERT ... SELECT FROM unnest(arrays)} whose
  * {@code RETURNING} rows feed the two rollup upserts in the same statement. Rows are inserted in
@@ -35,7 +35,9 @@ final class EventWrites {
 
   private static final String PG_UNNEST =
       "SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],"
-          + " ?::timestamptz[], ?::text[]) AS u(" + COLUMNS + ")";
+          + " ?::timestamptz[], ?::text[]) AS u("
+          + COLUMNS
+          + ")";
   private static final String PG_LOAD_TABLE = "alchemist_events_load";
 
   private static final String H2_INSERT =
@@ -49,13 +51,13 @@ final class EventWrites {
           + " WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = ? AND created_at = ?)";
   private static final String H2_MINUTE =
       "MERGE INTO domain_stats_minute t USING (SELECT CAST(? AS VARCHAR(64)) AS domain,"
-          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS minute, CAST(? AS BIGINT) AS n,"
+          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS minute_start, CAST(? AS BIGINT) AS n,"
           + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS newest FROM DUAL) s"
-          + " ON t.domain = s.domain AND t.minute = s.minute"
+          + " ON t.domain = s.domain AND t.minute_start = s.minute_start"
           + " WHEN MATCHED THEN UPDATE SET event_count = t.event_count + s.n,"
           + " last_event_at = GREATEST(t.last_event_at, s.newest)"
-          + " WHEN NOT MATCHED THEN INSERT (domain, minute, event_count, last_event_at)"
-          + " VALUES (s.domain, s.minute, s.n, s.newest)";
+          + " WHEN NOT MATCHED THEN INSERT (domain, minute_start, event_count, last_event_at)"
+          + " VALUES (s.domain, s.minute_start, s.n, s.newest)";
   private static final String H2_SESSION =
       "MERGE INTO domain_sessions t USING (SELECT CAST(? AS VARCHAR(64)) AS domain,"
           + " CAST(? AS VARCHAR(256)) AS session_id,"
@@ -73,7 +75,9 @@ final class EventWrites {
     this.partitions = partitions;
   }
 
-  /** The statement that inserts from {@code source} and updates the rollups for what it inserted. */
+  /**
+   * The statement that inserts from {@code source} and updates the rollups for what it inserted.
+   */
   static String pgStatement(String source, boolean skipDuplicates) {
     return "WITH input AS ("
         + source
@@ -85,10 +89,10 @@ final class EventWrites {
         + (skipDuplicates ? " ON CONFLICT DO NOTHING" : "")
         + " RETURNING domain, session_id, created_at)"
         + ", minutes AS (INSERT INTO domain_stats_minute AS r"
-        + " (domain, minute, event_count, last_event_at)"
+        + " (domain, minute_start, event_count, last_event_at)"
         + " SELECT domain, date_trunc('minute', created_at), count(*), max(created_at)"
         + " FROM ins GROUP BY 1, 2 ORDER BY 1, 2"
-        + " ON CONFLICT (domain, minute) DO UPDATE SET"
+        + " ON CONFLICT (domain, minute_start) DO UPDATE SET"
         + " event_count = r.event_count + EXCLUDED.event_count,"
         + " last_event_at = GREATEST(r.last_event_at, EXCLUDED.last_event_at))"
         + ", sessions AS (INSERT INTO domain_sessions AS r (domain, session_id, last_seen)"
@@ -123,8 +127,8 @@ final class EventWrites {
 
   /**
    * Inserts {@code rows} in chunks on {@code h} and counts the inserted ones into the rollups;
-   * returns how many were inserted. Without {@code skipDuplicates} a stored key fails the
-   * statement (a unique violation), as {@code EventRepository.append} documents.
+   * returns how many were inserted. Without {@code skipDuplicates} a stored key fails the statement
+   * (a unique violation), as {@code EventRepository.append} documents.
    */
   int insert(Handle h, List<DomainEvent> rows, boolean skipDuplicates) throws SQLException {
     int total = 0;
@@ -177,8 +181,8 @@ final class EventWrites {
   }
 
   /**
-   * COPY into a transaction-scoped staging table, then the same insert-and-count statement from
-   * it: COPY's speed, and the rollups count what was loaded. Runs in the caller's transaction.
+   * COPY into a transaction-scoped staging table, then the same insert-and-count statement from it:
+   * COPY's speed, and the rollups count what was loaded. Runs in the caller's transaction.
    */
   long bulkLoadPg(Handle h, CopyLoader copy, Iterable<DomainEvent> events) throws SQLException {
     h.execute(
@@ -188,15 +192,13 @@ final class EventWrites {
     h.execute("TRUNCATE " + PG_LOAD_TABLE);
     copy.copyEvents(h, events, PG_LOAD_TABLE);
     List<LocalDate> days =
-        h.createQuery(
-                "SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM " + PG_LOAD_TABLE)
+        h.createQuery("SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM " + PG_LOAD_TABLE)
             .mapTo(LocalDate.class)
             .list();
     if (partitions != null) {
       partitions.ensure(h, days);
     }
-    return h.createQuery(
-            pgStatement("SELECT " + COLUMNS + " FROM " + PG_LOAD_TABLE, false))
+    return h.createQuery(pgStatement("SELECT " + COLUMNS + " FROM " + PG_LOAD_TABLE, false))
         .mapTo(Long.class)
         .one();
   }

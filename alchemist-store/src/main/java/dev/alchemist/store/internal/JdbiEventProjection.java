@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * H2, where the calls of one database take turns (H2's MVCC would let two overlapping batches both
  * see a key as absent and the second fail on it).
  *
- * <p>The partitions the batch needs are made sure of in a short transaction of their own before
- * the batch's (creating one locks {@code events} exclusively, which must not last as long as the
+ * <p>The partitions the batch needs are made sure of in a short transaction of their own before the
+ * batch's (creating one locks {@code events} exclusively, which must not last as long as the
  * batch). If the insert still finds a day without a partition (another instance dropped it since),
  * it creates it and retries once; a deadlock or serialization failure is retried up to twice: the
  * failed transaction rolled back whole, so a retry cannot double anything.
@@ -45,12 +45,7 @@ final class JdbiEventProjection implements EventProjection {
   private final Timer timer;
 
   JdbiEventProjection(
-      Sql sql,
-      EventWrites writes,
-      Clock clock,
-      Duration retention,
-      OwnedMeters meters,
-      Tags tags) {
+      Sql sql, EventWrites writes, Clock clock, Duration retention, OwnedMeters meters, Tags tags) {
     this.sql = sql;
     this.writes = writes;
     this.clock = clock;

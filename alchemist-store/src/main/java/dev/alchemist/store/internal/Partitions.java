@@ -68,8 +68,8 @@ final class Partitions {
               continue;
             }
             if (!locked) {
-              tx.createQuery("SELECT pg_advisory_xact_lock(" + LOCK_KEYS + ")")
-                  .mapTo(Object.class)
+              tx.createQuery("SELECT 1 FROM pg_advisory_xact_lock(" + LOCK_KEYS + ")")
+                  .mapTo(Integer.class)
                   .one();
               locked = true;
               existing = new java.util.HashSet<>(list(tx));
