@@ -141,7 +141,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     }
   }
 
-  /** Connects, migrates and starts the refresher; closes what it opened if any step fails. */
+  /** Connects, migrates and runs the maintenance; closes what it opened if any step fails. */
   public static DefaultAlchemistDatabase start(
       DatabaseSettings settings,
       @Nullable DataSource hostDataSource,

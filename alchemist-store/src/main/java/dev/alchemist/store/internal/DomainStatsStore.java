@@ -73,7 +73,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private @Nullable ScheduledFuture<?> task;
 
-  // The last observation of refreshed_at, as database time, and when it was observed locally.
+  // The last observation of ran_at, as database time, and when it was observed locally.
   private volatile @Nullable Observation observed;
 
   private record Observation(Instant ranAt, Instant databaseNow, long localMillis) {}
