@@ -186,6 +186,27 @@ abstract class ProjectionContract {
   }
 
   @Test
+  void append_inATransactionThatRollsBack_leavesNeitherTheRowNorItsCount() {
+    String domain = uniqueDomain();
+    DomainEvent e = DomainEvent.of(domain, "e", "t", null, now(), "");
+    assertThatThrownBy(
+            () ->
+                db.useTransaction(
+                    tx -> {
+                      tx.events().append(e);
+                      throw new IllegalStateException("rolled back on purpose");
+                    }))
+        .hasMessageContaining("rolled back on purpose");
+    assertThat(db.events().find(e.id())).isEmpty();
+    assertThat(db.domainStats().forDomain(domain)).isEmpty();
+
+    db.useTransaction(tx -> tx.events().append(e));
+
+    assertThat(db.domainStats().forDomain(domain))
+        .contains(new DomainStats(domain, 1, e.createdAt(), 0));
+  }
+
+  @Test
   void store_eventOlderThanRetention_isSkippedAndCounted() throws Exception {
     String domain = uniqueDomain();
     Instant now = now();

@@ -212,24 +212,25 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
 
   @Override
   public RefreshOutcome refreshNow() {
-    return run(false, clock.instant()).outcome();
+    return run(false, clock.instant(), false).outcome();
   }
 
   /** What the scheduled tick does: {@link #refreshNow()} unless another instance just did it. */
   public RefreshOutcome refreshIfDue() {
-    return run(true, clock.instant()).outcome();
+    return run(true, clock.instant(), false).outcome();
   }
 
   /** One maintenance run as of {@code now} (instead of the clock's), for tests and tools. */
   public Report maintainAt(Instant now) {
     dev.alchemist.core.Checks.notNull("now", now);
-    return run(false, now);
+    return run(false, now, true);
   }
 
-  private Report run(boolean onlyIfDue, Instant now) {
+  private Report run(boolean onlyIfDue, Instant now, boolean explicit) {
     long start = System.nanoTime();
     try {
-      Report report = sql.inTransaction("maintenance", h -> runInTransaction(h, onlyIfDue, now));
+      Report report =
+          sql.inTransaction("maintenance", h -> runInTransaction(h, onlyIfDue, now, explicit));
       if (report.outcome() == RefreshOutcome.REFRESHED) {
         duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         partitionsCreated.increment(report.created().size());
@@ -256,7 +257,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     }
   }
 
-  private Report runInTransaction(Handle h, boolean onlyIfDue, Instant now) {
+  private Report runInTransaction(Handle h, boolean onlyIfDue, Instant now, boolean explicit) {
     if (sql.dialect == Dialect.POSTGRESQL) {
       boolean locked =
           h.createQuery("SELECT pg_try_advisory_xact_lock(" + PG_LOCK_KEYS + ")")
@@ -278,8 +279,11 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
             < 0) {
       return Report.skipped(RefreshOutcome.FRESH_ENOUGH);
     }
-    Instant rollupCutoff = now.minus(Duration.ofHours(1)).minus(ROLLUP_MARGIN);
-    Instant eventCutoff = now.minus(retention);
+    // What is deleted is decided by the earlier of this host's clock and the database's, so a host
+    // clock running ahead cannot drop days early. An explicit maintainAt(now) uses its now.
+    Instant deleteNow = explicit || now.isBefore(seen.databaseNow()) ? now : seen.databaseNow();
+    Instant rollupCutoff = deleteNow.minus(Duration.ofHours(1)).minus(ROLLUP_MARGIN);
+    Instant eventCutoff = deleteNow.minus(retention);
     // Rows first, DDL last: the exclusive lock on events that DDL takes lasts only until commit.
     int minutes =
         h.createUpdate("DELETE FROM domain_stats_minute WHERE minute_start < ?")
