@@ -29,8 +29,11 @@ import org.postgresql.copy.CopyIn;
  * java -cp alchemist-bench/target/benchmarks.jar dev.alchemist.bench.store.DomainStatsCost [rate ...]
  * </pre>
  *
- * Rates are events per second, default 1000. Connection settings as for the other store benchmarks
- * ({@code ALCHEMIST_PG_URL}, {@code ALCHEMIST_PG_USER}, {@code ALCHEMIST_PG_PASSWORD}).
+ * Rates are events per second, default 1000. {@code DomainStatsCost sessions 100000 ...} instead
+ * fills only the rollup tables (10 domains x 61 minutes, and that many sessions active in the
+ * window, whatever the event rate that made them) and times reading {@code domain_stats}: what its
+ * cost grows with. Connection settings as for the other store benchmarks ({@code ALCHEMIST_PG_URL},
+ * {@code ALCHEMIST_PG_USER}, {@code ALCHEMIST_PG_PASSWORD}).
  */
 public final class DomainStatsCost {
   private static final int DOMAINS = 10;
@@ -53,6 +56,12 @@ public final class DomainStatsCost {
   private DomainStatsCost() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("sessions")) {
+      for (int i = 1; i < args.length; i++) {
+        readWithSessions(Integer.parseInt(args[i]));
+      }
+      return;
+    }
     int[] rates =
         args.length == 0
             ? new int[] {1000}
@@ -149,6 +158,47 @@ public final class DomainStatsCost {
           Locale.ROOT,
           "same batches inserted without rollups (ON CONFLICT DO NOTHING), ms: %s%n",
           summary(plain));
+    } finally {
+      dropSchema(schema);
+    }
+  }
+
+  private static void readWithSessions(int sessions) throws Exception {
+    String schema = "stats_read_" + sessions + "_" + UUID.randomUUID().toString().substring(0, 8);
+    System.out.printf(
+        Locale.ROOT, "%n== rollups only: %,d sessions active in the window ==%n", sessions);
+    try (AlchemistDatabase db = BenchDatabase.open(schema);
+        Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO domain_stats_minute (domain, minute_start, event_count, last_event_at)"
+              + " SELECT 'd' || d, date_trunc('minute', now()) - m * interval '1 minute', 3000000,"
+              + " date_trunc('minute', now()) - m * interval '1 minute'"
+              + " FROM generate_series(0, "
+              + (DOMAINS - 1)
+              + ") d, generate_series(0, 60) m");
+      s.execute(
+          "INSERT INTO domain_sessions (domain, session_id, last_seen)"
+              + " SELECT 'd' || (i % "
+              + DOMAINS
+              + "), 's' || i, now() - (i % 3600) * interval '1 second'"
+              + " FROM generate_series(1, "
+              + sessions
+              + ") i");
+      s.execute("ANALYZE domain_stats_minute");
+      s.execute("ANALYZE domain_sessions");
+      List<Double> all = new ArrayList<>();
+      List<Double> one = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        long t0 = System.nanoTime();
+        db.domainStats().all();
+        all.add(secs(t0) * 1000);
+        t0 = System.nanoTime();
+        db.domainStats().forDomain("d3");
+        one.add(secs(t0) * 1000);
+      }
+      System.out.printf(Locale.ROOT, "domainStats().all(), ms: %s%n", summary(all));
+      System.out.printf(Locale.ROOT, "domainStats().forDomain(), ms: %s%n", summary(one));
     } finally {
       dropSchema(schema);
     }
