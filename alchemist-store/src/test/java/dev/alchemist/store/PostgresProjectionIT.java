@@ -78,7 +78,9 @@ class PostgresProjectionIT extends ProjectionContract {
     Instant later = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MICROS);
     LocalDate day = LocalDate.ofInstant(later, ZoneOffset.UTC);
     DomainEvent first = DomainEvent.of(domain, "e", "t", "s", later, "");
-    assertThat(db.eventProjection().store(List.of(first))).isEqualTo(1);
+    DomainEvent again = DomainEvent.of(domain, "e", "t", "s", later.plusMillis(1), "");
+    assertThat(db.eventProjection().store(List.of(first))).isEqualTo(1); // creates the day
+    assertThat(db.eventProjection().store(List.of(again))).isEqualTo(1); // finds it, remembers it
     // the store now believes the day has a partition; another instance drops it meanwhile
     try (Connection c = pg.connect();
         Statement s = c.createStatement()) {
