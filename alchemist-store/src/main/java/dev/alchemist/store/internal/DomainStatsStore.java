@@ -282,7 +282,12 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     // What is deleted is decided by the earlier of this host's clock and the database's, so a host
     // clock running ahead cannot drop days early. An explicit maintainAt(now) uses its now.
     Instant deleteNow = explicit || now.isBefore(seen.databaseNow()) ? now : seen.databaseNow();
-    Instant rollupCutoff = deleteNow.minus(Duration.ofHours(1)).minus(ROLLUP_MARGIN);
+    // Minute-aligned, so that a session is kept exactly when the minute of its newest event is.
+    Instant rollupCutoff =
+        deleteNow
+            .minus(Duration.ofHours(1))
+            .minus(ROLLUP_MARGIN)
+            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     Instant eventCutoff = deleteNow.minus(retention);
     // Rows first, DDL last: the exclusive lock on events that DDL takes lasts only until commit.
     int minutes =

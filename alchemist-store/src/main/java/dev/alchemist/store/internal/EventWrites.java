@@ -7,13 +7,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
@@ -52,20 +55,22 @@ final class EventWrites {
   private static final String H2_MINUTE =
       "MERGE INTO domain_stats_minute t USING (SELECT CAST(? AS VARCHAR(64)) AS domain,"
           + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS minute_start, CAST(? AS BIGINT) AS n,"
-          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS newest FROM DUAL) s"
+          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS newest, CAST(? AS BIGINT) AS moved"
+          + " FROM DUAL) s"
           + " ON t.domain = s.domain AND t.minute_start = s.minute_start"
           + " WHEN MATCHED THEN UPDATE SET event_count = t.event_count + s.n,"
-          + " last_event_at = GREATEST(t.last_event_at, s.newest)"
-          + " WHEN NOT MATCHED THEN INSERT (domain, minute_start, event_count, last_event_at)"
-          + " VALUES (s.domain, s.minute_start, s.n, s.newest)";
-  private static final String H2_SESSION =
-      "MERGE INTO domain_sessions t USING (SELECT CAST(? AS VARCHAR(64)) AS domain,"
-          + " CAST(? AS VARCHAR(256)) AS session_id,"
-          + " CAST(? AS TIMESTAMP WITH TIME ZONE) AS newest FROM DUAL) s"
-          + " ON t.domain = s.domain AND t.session_id = s.session_id"
-          + " WHEN MATCHED THEN UPDATE SET last_seen = GREATEST(t.last_seen, s.newest)"
-          + " WHEN NOT MATCHED THEN INSERT (domain, session_id, last_seen)"
-          + " VALUES (s.domain, s.session_id, s.newest)";
+          + " last_event_at = COALESCE(GREATEST(t.last_event_at, s.newest), t.last_event_at),"
+          + " newest_sessions = t.newest_sessions + s.moved"
+          + " WHEN NOT MATCHED THEN INSERT"
+          + " (domain, minute_start, event_count, last_event_at, newest_sessions)"
+          + " VALUES (s.domain, s.minute_start, s.n, s.newest, s.moved)";
+  private static final String H2_SESSION_OLD =
+      "SELECT last_seen FROM domain_sessions WHERE domain = ? AND session_id = ? FOR UPDATE";
+  private static final String H2_SESSION_INSERT =
+      "INSERT INTO domain_sessions (domain, session_id, last_seen) VALUES (?, ?, ?)";
+  private static final String H2_SESSION_UPDATE =
+      "UPDATE domain_sessions SET previous_seen = last_seen, last_seen = ?"
+          + " WHERE domain = ? AND session_id = ?";
 
   private final Sql sql;
   private final @Nullable Partitions partitions;
@@ -77,6 +82,10 @@ final class EventWrites {
 
   /**
    * The statement that inserts from {@code source} and updates the rollups for what it inserted.
+   * The session upsert returns, for each session it moved, the new newest event and the old one
+   * ({@code previous_seen} is set from the row as locked, so concurrent batches see each other's
+   * moves); the minute upsert then adds the events per minute and moves each session's count from
+   * the minute of its old newest event to the minute of its new one.
    */
   static String pgStatement(String source, boolean skipDuplicates) {
     return "WITH input AS ("
@@ -88,18 +97,31 @@ final class EventWrites {
         + " FROM input ORDER BY id, created_at"
         + (skipDuplicates ? " ON CONFLICT DO NOTHING" : "")
         + " RETURNING domain, session_id, created_at)"
+        + ", sessions AS (INSERT INTO domain_sessions AS r"
+        + " (domain, session_id, last_seen, previous_seen)"
+        + " SELECT domain, session_id, max(created_at), NULL::timestamptz FROM ins"
+        + " WHERE session_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+        + " ON CONFLICT (domain, session_id) DO UPDATE SET"
+        + " previous_seen = r.last_seen, last_seen = EXCLUDED.last_seen"
+        + " WHERE EXCLUDED.last_seen > r.last_seen"
+        + " RETURNING domain, last_seen, previous_seen)"
+        + ", deltas AS ("
+        + "SELECT domain, date_trunc('minute', created_at) AS m, count(*) AS n,"
+        + " max(created_at) AS newest, 0::bigint AS moved FROM ins GROUP BY 1, 2"
+        + " UNION ALL SELECT domain, date_trunc('minute', last_seen), 0, NULL, 1 FROM sessions"
+        + " UNION ALL SELECT domain, date_trunc('minute', previous_seen), 0, NULL, -1"
+        + " FROM sessions WHERE previous_seen IS NOT NULL)"
         + ", minutes AS (INSERT INTO domain_stats_minute AS r"
-        + " (domain, minute_start, event_count, last_event_at)"
-        + " SELECT domain, date_trunc('minute', created_at), count(*), max(created_at)"
-        + " FROM ins GROUP BY 1, 2 ORDER BY 1, 2"
+        + " (domain, minute_start, event_count, last_event_at, newest_sessions)"
+        // a minute that only loses a session has no newest event here: the minute's start is
+        // below any event of it, so GREATEST keeps the row's (NOT NULL is checked before the
+        // conflict is)
+        + " SELECT domain, m, sum(n), COALESCE(max(newest), m), sum(moved) FROM deltas"
+        + " GROUP BY 1, 2 ORDER BY 1, 2"
         + " ON CONFLICT (domain, minute_start) DO UPDATE SET"
         + " event_count = r.event_count + EXCLUDED.event_count,"
-        + " last_event_at = GREATEST(r.last_event_at, EXCLUDED.last_event_at))"
-        + ", sessions AS (INSERT INTO domain_sessions AS r (domain, session_id, last_seen)"
-        + " SELECT domain, session_id, max(created_at) FROM ins WHERE session_id IS NOT NULL"
-        + " GROUP BY 1, 2 ORDER BY 1, 2"
-        + " ON CONFLICT (domain, session_id) DO UPDATE SET last_seen = EXCLUDED.last_seen"
-        + " WHERE EXCLUDED.last_seen > r.last_seen)"
+        + " last_event_at = GREATEST(r.last_event_at, EXCLUDED.last_event_at),"
+        + " newest_sessions = r.newest_sessions + EXCLUDED.newest_sessions)"
         + " SELECT count(*) FROM ins";
   }
 
@@ -229,43 +251,79 @@ final class EventWrites {
 
   private record SessionKey(String domain, String sessionId) {}
 
+  /** Per minute: events, newest event, sessions moved in (+) and out (-). */
+  private static final class MinuteDelta {
+    long events;
+    @Nullable Instant newest;
+    long moved;
+  }
+
+  private static final Comparator<MinuteKey> MINUTE_ORDER =
+      Comparator.comparing(MinuteKey::domain).thenComparing(MinuteKey::minute);
+  private static final Comparator<SessionKey> SESSION_ORDER =
+      Comparator.comparing(SessionKey::domain).thenComparing(SessionKey::sessionId);
+
+  private static MinuteKey minuteOf(String domain, Instant t) {
+    return new MinuteKey(domain, t.truncatedTo(ChronoUnit.MINUTES));
+  }
+
   private static void rollupsH2(Handle h, List<DomainEvent> inserted) {
     if (inserted.isEmpty()) {
       return;
     }
-    Map<MinuteKey, long[]> counts = new HashMap<>();
-    Map<MinuteKey, Instant> newest = new HashMap<>();
-    Map<SessionKey, Instant> sessions = new HashMap<>();
+    Map<MinuteKey, MinuteDelta> minutes = new TreeMap<>(MINUTE_ORDER);
+    Map<SessionKey, Instant> sessions = new TreeMap<>(SESSION_ORDER);
     for (DomainEvent e : inserted) {
-      MinuteKey k = new MinuteKey(e.domain(), e.createdAt().truncatedTo(ChronoUnit.MINUTES));
-      counts.computeIfAbsent(k, x -> new long[1])[0]++;
-      newest.merge(k, e.createdAt(), (a, b) -> a.isAfter(b) ? a : b);
-      if (e.sessionId() != null) {
+      MinuteDelta d =
+          minutes.computeIfAbsent(minuteOf(e.domain(), e.createdAt()), k -> new MinuteDelta());
+      d.events++;
+      Instant newest = d.newest;
+      d.newest = newest == null || e.createdAt().isAfter(newest) ? e.createdAt() : newest;
+      String session = e.sessionId();
+      if (session != null) {
         sessions.merge(
-            new SessionKey(e.domain(), e.sessionId()),
-            e.createdAt(),
-            (a, b) -> a.isAfter(b) ? a : b);
+            new SessionKey(e.domain(), session), e.createdAt(), (a, b) -> a.isAfter(b) ? a : b);
       }
     }
+    for (Map.Entry<SessionKey, Instant> s : sessions.entrySet()) {
+      SessionKey k = s.getKey();
+      Instant newest = s.getValue();
+      Optional<OffsetDateTime> old =
+          h.createQuery(H2_SESSION_OLD)
+              .bind(0, k.domain())
+              .bind(1, k.sessionId())
+              .mapTo(OffsetDateTime.class)
+              .findOne();
+      if (old.isEmpty()) {
+        h.createUpdate(H2_SESSION_INSERT)
+            .bind(0, k.domain())
+            .bind(1, k.sessionId())
+            .bind(2, newest)
+            .execute();
+      } else if (newest.isAfter(old.get().toInstant())) {
+        h.createUpdate(H2_SESSION_UPDATE)
+            .bind(0, newest)
+            .bind(1, k.domain())
+            .bind(2, k.sessionId())
+            .execute();
+        minutes.computeIfAbsent(minuteOf(k.domain(), old.get().toInstant()), x -> new MinuteDelta())
+            .moved--;
+      } else {
+        continue;
+      }
+      minutes.computeIfAbsent(minuteOf(k.domain(), newest), x -> new MinuteDelta()).moved++;
+    }
     try (PreparedBatch batch = h.prepareBatch(H2_MINUTE)) {
-      for (Map.Entry<MinuteKey, long[]> m : counts.entrySet()) {
+      for (Map.Entry<MinuteKey, MinuteDelta> m : minutes.entrySet()) {
         batch
             .bind(0, m.getKey().domain())
             .bind(1, m.getKey().minute())
-            .bind(2, m.getValue()[0])
-            .bind(3, newest.get(m.getKey()))
+            .bind(2, m.getValue().events)
+            .bind(3, m.getValue().newest)
+            .bind(4, m.getValue().moved)
             .add();
       }
       batch.execute();
-    }
-    if (!sessions.isEmpty()) {
-      try (PreparedBatch batch = h.prepareBatch(H2_SESSION)) {
-        for (Map.Entry<SessionKey, Instant> s : sessions.entrySet()) {
-          batch.bind(0, s.getKey().domain()).bind(1, s.getKey().sessionId()).bind(2, s.getValue());
-          batch.add();
-        }
-        batch.execute();
-      }
     }
   }
 }
