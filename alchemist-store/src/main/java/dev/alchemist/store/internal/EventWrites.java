@@ -26,12 +26,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every write of events goes through here, so that the {@code domain_stats} rollups count exactly
  * the rows that were inserted, in the same transaction: {@code domain_stats_minute} (per domain and
- * minute: count and newest) and {@code domain_sessions} (per domain and session: newest).
+ * minute: count, newest, and the sessions whose newest event lies in it) and {@code
+ * domain_sessions} (per domain and session: newest).
  *
  * <p>PostgreSQL: one statement per chunk, {@code INSERT ... SELECT FROM unnest(arrays)} whose
- * {@code RETURNING} rows feed the two rollup upserts in the same statement. Rows are inserted in
- * key order and the rollups upserted in key order, so concurrent batches lock in the same order.
- * H2: a JDBC batch of inserts, then the rollups from the rows whose insert counted one.
+ * {@code RETURNING} rows feed the session upsert, whose {@code RETURNING} rows feed the minute
+ * upsert. Rows are inserted in key order and the rollups upserted in key order, so concurrent
+ * batches lock in the same order. H2: a JDBC batch of inserts, then the rollups from the rows whose
+ * insert counted one, each session read {@code FOR UPDATE} before it is moved.
  */
 final class EventWrites {
   static final String COLUMNS = JdbiEventRepository.COLUMNS;
