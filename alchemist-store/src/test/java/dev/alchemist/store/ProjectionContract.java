@@ -207,6 +207,42 @@ abstract class ProjectionContract {
   }
 
   @Test
+  void sessions_movingToALaterMinute_countOnce_andALateEventDoesNotMoveThemBack() throws Exception {
+    String domain = uniqueDomain();
+    Instant now = now();
+    EventProjection p = db.eventProjection();
+
+    p.store(List.of(DomainEvent.of(domain, "e", "t", "s1", now.minus(Duration.ofMinutes(50)), "")));
+    assertThat(db.domainStats().forDomain(domain))
+        .contains(new DomainStats(domain, 1, now.minus(Duration.ofMinutes(50)), 1))
+        .isEqualTo(bruteForce(domain));
+
+    // s1's newest event moves 40 minutes later: still one session
+    p.store(List.of(DomainEvent.of(domain, "e", "t", "s1", now.minus(Duration.ofMinutes(10)), "")));
+    assertThat(db.domainStats().forDomain(domain))
+        .contains(new DomainStats(domain, 2, now.minus(Duration.ofMinutes(10)), 1))
+        .isEqualTo(bruteForce(domain));
+
+    // a late event of s1 between the two: counted, but s1's newest event stays the later one
+    p.store(List.of(DomainEvent.of(domain, "e", "t", "s1", now.minus(Duration.ofMinutes(30)), "")));
+    assertThat(db.domainStats().forDomain(domain))
+        .contains(new DomainStats(domain, 3, now.minus(Duration.ofMinutes(10)), 1))
+        .isEqualTo(bruteForce(domain));
+
+    // s2 was last seen before the window, then comes back inside it: one more session
+    p.store(List.of(DomainEvent.of(domain, "e", "t", "s2", now.minus(Duration.ofMinutes(70)), "")));
+    assertThat(db.domainStats().forDomain(domain)).isEqualTo(bruteForce(domain));
+    p.store(List.of(DomainEvent.of(domain, "e", "t", "s2", now.minusSeconds(5), "")));
+    assertThat(db.domainStats().forDomain(domain))
+        .contains(new DomainStats(domain, 4, now.minusSeconds(5), 2))
+        .isEqualTo(bruteForce(domain));
+    assertThat(
+            count("SELECT sum(newest_sessions) FROM domain_stats_minute WHERE domain = ?", domain))
+        .as("each session counted in exactly one minute")
+        .isEqualTo(2);
+  }
+
+  @Test
   void store_eventOlderThanRetention_isSkippedAndCounted() throws Exception {
     String domain = uniqueDomain();
     Instant now = now();
