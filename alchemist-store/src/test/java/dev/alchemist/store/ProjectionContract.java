@@ -145,6 +145,47 @@ abstract class ProjectionContract {
     assertThat(bruteForce(domain)).isEqualTo(db.domainStats().forDomain(domain));
   }
 
+  @Test
+  void insertAll_fromFourThreadsIntoOneDomainAndMinute_allCommitAndCountExactly() throws Exception {
+    String domain = uniqueDomain();
+    Instant now = now();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      CyclicBarrier start = new CyclicBarrier(4);
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int n = 0;
+                  for (int b = 0; b < 40; b++) {
+                    List<DomainEvent> batch = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                      // sessions shared between the threads, new ones appearing all the time
+                      String session = "s" + ((b * 5 + i + thread) % 60);
+                      batch.add(
+                          DomainEvent.of(
+                              domain, "e", "t", session, now.minusMillis(b * 10L + thread), ""));
+                    }
+                    n += db.events().insertAll(batch);
+                  }
+                  return n;
+                }));
+      }
+      for (Future<Integer> f : done) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(rows(domain)).isEqualTo(800);
+    assertThat(db.domainStats().forDomain(domain)).isEqualTo(bruteForce(domain));
+    assertThat(db.domainStats().forDomain(domain))
+        .hasValueSatisfying(st -> assertThat(st.uniqueSessions()).isEqualTo(60));
+  }
+
   private int storeInBatches(CyclicBarrier start, List<DomainEvent> events, int size)
       throws Exception {
     start.await();

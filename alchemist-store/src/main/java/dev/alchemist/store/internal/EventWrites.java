@@ -288,8 +288,31 @@ final class EventWrites {
       }
     }
     for (Map.Entry<SessionKey, Instant> s : sessions.entrySet()) {
-      SessionKey k = s.getKey();
-      Instant newest = s.getValue();
+      moveSessionH2(h, s.getKey(), s.getValue(), minutes);
+    }
+    for (Map.Entry<MinuteKey, MinuteDelta> m : minutes.entrySet()) {
+      MinuteKey k = m.getKey();
+      MinuteDelta d = m.getValue();
+      retryingDuplicates(
+          () ->
+              h.createUpdate(H2_MINUTE)
+                  .bind(0, k.domain())
+                  .bind(1, k.minute())
+                  .bind(2, d.events)
+                  .bind(3, d.newest)
+                  .bind(4, d.moved)
+                  .execute());
+    }
+  }
+
+  /**
+   * Moves one session's newest event forward (or inserts it) and records the move in {@code
+   * minutes}. H2 lets two transactions both find a new session absent; the second's insert then
+   * fails as a duplicate once the first commits, and H2 keeps the transaction, so it reads again.
+   */
+  private static void moveSessionH2(
+      Handle h, SessionKey k, Instant newest, Map<MinuteKey, MinuteDelta> minutes) {
+    for (int attempt = 1; ; attempt++) {
       Optional<OffsetDateTime> old =
           h.createQuery(H2_SESSION_OLD)
               .bind(0, k.domain())
@@ -297,11 +320,18 @@ final class EventWrites {
               .mapTo(OffsetDateTime.class)
               .findOne();
       if (old.isEmpty()) {
-        h.createUpdate(H2_SESSION_INSERT)
-            .bind(0, k.domain())
-            .bind(1, k.sessionId())
-            .bind(2, newest)
-            .execute();
+        try {
+          h.createUpdate(H2_SESSION_INSERT)
+              .bind(0, k.domain())
+              .bind(1, k.sessionId())
+              .bind(2, newest)
+              .execute();
+        } catch (RuntimeException e) {
+          if (attempt < H2_ATTEMPTS && isDuplicate(e)) {
+            continue;
+          }
+          throw e;
+        }
       } else if (newest.isAfter(old.get().toInstant())) {
         h.createUpdate(H2_SESSION_UPDATE)
             .bind(0, newest)
@@ -311,21 +341,35 @@ final class EventWrites {
         minutes.computeIfAbsent(minuteOf(k.domain(), old.get().toInstant()), x -> new MinuteDelta())
             .moved--;
       } else {
-        continue;
+        return;
       }
       minutes.computeIfAbsent(minuteOf(k.domain(), newest), x -> new MinuteDelta()).moved++;
+      return;
     }
-    try (PreparedBatch batch = h.prepareBatch(H2_MINUTE)) {
-      for (Map.Entry<MinuteKey, MinuteDelta> m : minutes.entrySet()) {
-        batch
-            .bind(0, m.getKey().domain())
-            .bind(1, m.getKey().minute())
-            .bind(2, m.getValue().events)
-            .bind(3, m.getValue().newest)
-            .bind(4, m.getValue().moved)
-            .add();
+  }
+
+  private static final int H2_ATTEMPTS = 5;
+
+  /** Runs an H2 MERGE again when a concurrent transaction inserted its row first. */
+  private static void retryingDuplicates(Runnable statement) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        statement.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= H2_ATTEMPTS || !isDuplicate(e)) {
+          throw e;
+        }
       }
-      batch.execute();
     }
+  }
+
+  private static boolean isDuplicate(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 }
