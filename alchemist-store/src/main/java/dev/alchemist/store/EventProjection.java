@@ -13,7 +13,8 @@ import java.util.Collection;
  *
  * <p>Thread-safe: concurrent calls with overlapping batches store and count each event once.
  * Metered as {@code alchemist.store.projection.events} (tag {@code outcome}: {@code stored}, {@code
- * duplicate}, {@code expired}) and the timer {@code alchemist.store.projection.store}.
+ * duplicate}, {@code expired}, {@code future}) and the timer {@code
+ * alchemist.store.projection.store}.
  */
 public interface EventProjection {
 
@@ -24,7 +25,9 @@ public interface EventProjection {
    * Stores the events that are not stored yet and adds exactly those to the rollups, all in one
    * transaction: either every new event and its counts commit, or nothing does. Events older than
    * {@link DatabaseSettings#eventRetention()} are skipped (their partition is gone or about to go)
-   * and counted as {@code expired}. A day without a partition gets one created first.
+   * and counted as {@code expired}; events dated more than 366 days ahead (a broken clock) are
+   * skipped and counted as {@code future}, so that one of them cannot fail every batch after it. A
+   * day without a partition gets one created first.
    *
    * @param events 0 to {@value #MAX_BATCH} events, none null; duplicates within the batch are
    *     stored once

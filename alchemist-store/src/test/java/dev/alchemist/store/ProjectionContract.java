@@ -300,6 +300,21 @@ abstract class ProjectionContract {
   }
 
   @Test
+  void store_eventDatedYearsAhead_isSkippedAndCounted_andTheBatchGoesOn() throws Exception {
+    String domain = uniqueDomain();
+    DomainEvent broken =
+        DomainEvent.of(domain, "e", "t", "s", Instant.parse("+10000-01-01T00:00:00Z"), "");
+    DomainEvent ok = DomainEvent.of(domain, "e", "t", "s", now(), "");
+    double before = counted("future");
+
+    assertThat(db.eventProjection().store(List.of(broken, ok))).isEqualTo(1);
+
+    assertThat(db.events().find(ok.id())).contains(ok);
+    assertThat(rows(domain)).isEqualTo(1);
+    assertThat(counted("future") - before).isEqualTo(1);
+  }
+
+  @Test
   void store_badInputs_throwIllegalArgumentAndStoreNothing() throws Exception {
     String domain = uniqueDomain();
     assertThatThrownBy(() -> db.eventProjection().store(null))

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The age gauge is measured in database time ({@code now() - ran_at} as of the last check) plus
  * the local time since that check, so skew between the hosts' clocks and the database's does not
- * show up as age. Which day is "today" and the retention cutoff come from the configured clock.
+ * show up as age. Which day is "today" comes from the configured clock; what is deleted and dropped
+ * goes by the earlier of that clock and the database's.
  */
 public final class DomainStatsStore implements DomainStatsReader, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DomainStatsStore.class);

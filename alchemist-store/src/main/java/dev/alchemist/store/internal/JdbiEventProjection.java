@@ -34,6 +34,12 @@ import org.jspecify.annotations.Nullable;
 final class JdbiEventProjection implements EventProjection {
   private static final int ATTEMPTS = 3;
 
+  /**
+   * Events dated further ahead than this are skipped: a broken clock, not an event to keep, and one
+   * such event (year 10000 is beyond what the database takes) must not block every batch after it.
+   */
+  static final Duration MAX_AHEAD = Duration.ofDays(366);
+
   private final Sql sql;
   private final EventWrites writes;
   private final Clock clock;
@@ -42,6 +48,7 @@ final class JdbiEventProjection implements EventProjection {
   private final Counter stored;
   private final Counter duplicates;
   private final Counter expired;
+  private final Counter future;
   private final Timer timer;
 
   JdbiEventProjection(
@@ -55,6 +62,8 @@ final class JdbiEventProjection implements EventProjection {
         counter(meters, tags, "duplicate", "Events the projection skipped as already stored");
     this.expired =
         counter(meters, tags, "expired", "Events the projection skipped as older than retention");
+    this.future =
+        counter(meters, tags, "future", "Events the projection skipped as dated over a year ahead");
     this.timer =
         meters.shared(
             Timer.builder("alchemist.store.projection.store")
@@ -82,16 +91,26 @@ final class JdbiEventProjection implements EventProjection {
     if (rows.isEmpty()) {
       return 0;
     }
-    Instant cutoff = clock.instant().minus(retention);
+    Instant now = clock.instant();
+    Instant cutoff = now.minus(retention);
+    Instant latest = now.plus(MAX_AHEAD);
     List<DomainEvent> current = new ArrayList<>(rows.size());
+    int old = 0;
+    int ahead = 0;
     for (DomainEvent e : rows) {
-      if (!e.createdAt().isBefore(cutoff)) {
+      if (e.createdAt().isBefore(cutoff)) {
+        old++;
+      } else if (e.createdAt().isAfter(latest)) {
+        ahead++;
+      } else {
         current.add(e);
       }
     }
-    int old = rows.size() - current.size();
     if (old > 0) {
       expired.increment(old);
+    }
+    if (ahead > 0) {
+      future.increment(ahead);
     }
     if (current.isEmpty()) {
       return 0;
