@@ -69,9 +69,15 @@ public class AlchemistStoreAutoConfiguration {
     }
     set(PREFIX + "migrate", properties.isMigrate(), b::migrate);
     set(
+        PREFIX + "maintenance-interval",
+        properties.getMaintenanceInterval(),
+        b::maintenanceInterval);
+    set(
         PREFIX + "domain-stats-refresh-interval",
         properties.getDomainStatsRefreshInterval(),
         b::domainStatsRefreshInterval);
+    set(PREFIX + "event-retention", properties.getEventRetention(), b::eventRetention);
+    set(PREFIX + "partitions-ahead", properties.getPartitionsAhead(), b::partitionsAhead);
     set(PREFIX + "write-chunk-size", properties.getWriteChunkSize(), b::writeChunkSize);
     registry.ifAvailable(b::meterRegistry);
     return build("alchemist.store", b::build);

@@ -42,8 +42,21 @@ public class AlchemistStoreProperties {
    */
   private boolean migrate = true;
 
-  /** How often domain_stats is refreshed; 0 turns the refresher off. */
-  private Duration domainStatsRefreshInterval = Duration.ofMinutes(1);
+  /**
+   * How often the store's maintenance runs (events partitions ahead, retention, pruning of the
+   * domain_stats rollups); 0 turns the schedule off (it still runs once at start). domain_stats is
+   * current after every write and does not wait for it.
+   */
+  private Duration maintenanceInterval = Duration.ofMinutes(1);
+
+  /** The former name of maintenance-interval; when set, it wins. */
+  private @Nullable Duration domainStatsRefreshInterval;
+
+  /** How long events are kept (1 to 3650 days); absent keeps the SDK's 7 days. */
+  private @Nullable Duration eventRetention;
+
+  /** Daily events partitions kept created after today (1 to 60); absent keeps the SDK's 3. */
+  private @Nullable Integer partitionsAhead;
 
   /** Rows per JDBC batch. */
   private int writeChunkSize = 1000;
@@ -107,12 +120,36 @@ public class AlchemistStoreProperties {
     this.migrate = migrate;
   }
 
-  public Duration getDomainStatsRefreshInterval() {
+  public Duration getMaintenanceInterval() {
+    return maintenanceInterval;
+  }
+
+  public void setMaintenanceInterval(Duration maintenanceInterval) {
+    this.maintenanceInterval = maintenanceInterval;
+  }
+
+  public @Nullable Duration getDomainStatsRefreshInterval() {
     return domainStatsRefreshInterval;
   }
 
-  public void setDomainStatsRefreshInterval(Duration domainStatsRefreshInterval) {
+  public void setDomainStatsRefreshInterval(@Nullable Duration domainStatsRefreshInterval) {
     this.domainStatsRefreshInterval = domainStatsRefreshInterval;
+  }
+
+  public @Nullable Duration getEventRetention() {
+    return eventRetention;
+  }
+
+  public void setEventRetention(@Nullable Duration eventRetention) {
+    this.eventRetention = eventRetention;
+  }
+
+  public @Nullable Integer getPartitionsAhead() {
+    return partitionsAhead;
+  }
+
+  public void setPartitionsAhead(@Nullable Integer partitionsAhead) {
+    this.partitionsAhead = partitionsAhead;
   }
 
   public int getWriteChunkSize() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.alchemist.store.AlchemistDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -103,6 +104,48 @@ class AlchemistStoreAutoConfigurationTest {
                   .contains("alchemist.store.jdbc-url")
                   .contains("must start with jdbc:postgresql: or jdbc:h2:");
               assertThat(message).doesNotContain("hunter2");
+            });
+  }
+
+  @Test
+  void database_maintenanceAndRetentionProperties_reachTheSettings() {
+    Runners.alchemist()
+        .withPropertyValues(
+            "alchemist.store.embedded=true",
+            "alchemist.store.maintenance-interval=30s",
+            "alchemist.store.event-retention=3d",
+            "alchemist.store.partitions-ahead=5")
+        .run(
+            context -> {
+              AlchemistDatabase db = context.getBean(AlchemistDatabase.class);
+              assertThat(db.settings().maintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
+              assertThat(db.settings().eventRetention()).isEqualTo(Duration.ofDays(3));
+              assertThat(db.settings().partitionsAhead()).isEqualTo(5);
+            });
+  }
+
+  @Test
+  void database_formerRefreshIntervalName_stillSetsTheMaintenanceInterval() {
+    Runners.alchemist()
+        .withPropertyValues(
+            "alchemist.store.embedded=true", "alchemist.store.domain-stats-refresh-interval=0s")
+        .run(
+            context ->
+                assertThat(
+                        context.getBean(AlchemistDatabase.class).settings().maintenanceInterval())
+                    .isZero());
+  }
+
+  @Test
+  void database_retentionBelowADay_failsNamingTheProperty() {
+    Runners.alchemist()
+        .withPropertyValues("alchemist.store.embedded=true", "alchemist.store.event-retention=1h")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure()))
+                  .contains("alchemist.store.event-retention")
+                  .contains("eventRetention must be between PT24H and PT87600H but was PT1H");
             });
   }
 

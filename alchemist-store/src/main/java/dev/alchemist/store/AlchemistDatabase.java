@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The store: a HikariCP pool on PostgreSQL or H2, the Flyway-migrated schema, typed repositories,
- * batching writers and the {@code domain_stats} refresher.
+ * batching writers, the event projection and the maintenance of partitions and rollups.
  *
  * <pre>{@code
  * try (AlchemistDatabase db = AlchemistDatabase.builder()
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Thread-safe: share one instance per database. {@link #close()} stops the refresher, flushes
+ * <p>Thread-safe: share one instance per database. {@link #close()} stops the maintenance, flushes
  * and closes every batching writer made by this instance, then closes the pool (a host's own
  * DataSource is left open).
  */
@@ -56,6 +56,12 @@ public interface AlchemistDatabase extends AutoCloseable {
   EventRepository events();
 
   DomainStatsReader domainStats();
+
+  /**
+   * Stores batches of events idempotently and updates the {@code domain_stats} rollups in the same
+   * transaction: what a projection consumer calls per batch before it acks.
+   */
+  EventProjection eventProjection();
 
   /** The transactional outbox; see {@link #useTransaction} and {@link OutboxRelay}. */
   Outbox outbox();
@@ -117,8 +123,8 @@ public interface AlchemistDatabase extends AutoCloseable {
   DatabaseSettings settings();
 
   /**
-   * Stops the refresher, flushes and closes the writers, closes the pool if this instance made it,
-   * and drops the in-memory database of the {@link Builder#embedded()} preset. Idempotent.
+   * Stops the maintenance, flushes and closes the writers, closes the pool if this instance made
+   * it, and drops the in-memory database of the {@link Builder#embedded()} preset. Idempotent.
    */
   @Override
   void close();
@@ -137,7 +143,9 @@ public interface AlchemistDatabase extends AutoCloseable {
     private @Nullable String schema;
     private PoolSettings pool = PoolSettings.defaults();
     private boolean migrate = true;
-    private Duration domainStatsRefreshInterval = Duration.ofMinutes(1);
+    private Duration maintenanceInterval = Duration.ofMinutes(1);
+    private Duration eventRetention = Duration.ofDays(7);
+    private int partitionsAhead = 3;
     private int writeChunkSize = 1000;
     private boolean embedded;
     private MeterRegistry meterRegistry = Metrics.globalRegistry;
@@ -218,14 +226,59 @@ public interface AlchemistDatabase extends AutoCloseable {
       return this;
     }
 
-    /** How often to refresh {@code domain_stats}; default 1 min; zero disables the refresher. */
+    /**
+     * How often the maintenance runs: it creates {@code events} partitions ahead, drops those older
+     * than {@link #eventRetention} (deletes older rows on H2) and prunes the {@code domain_stats}
+     * rollups. Default 1 min; zero disables the schedule (it still runs once at start, and {@link
+     * DomainStatsReader#refreshNow()} runs it on demand). {@code domain_stats} itself is current
+     * after every commit and does not wait for it.
+     */
+    public Builder maintenanceInterval(Duration value) {
+      Checks.notNull("maintenanceInterval", value);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(
+            "maintenanceInterval must not be negative but was " + value);
+      }
+      this.maintenanceInterval = value;
+      return this;
+    }
+
+    /**
+     * The name this setting had while {@code domain_stats} was a materialized view refreshed on
+     * this schedule; now the same as {@link #maintenanceInterval}.
+     */
     public Builder domainStatsRefreshInterval(Duration value) {
       Checks.notNull("domainStatsRefreshInterval", value);
       if (value.isNegative()) {
         throw new IllegalArgumentException(
             "domainStatsRefreshInterval must not be negative but was " + value);
       }
-      this.domainStatsRefreshInterval = value;
+      this.maintenanceInterval = value;
+      return this;
+    }
+
+    /**
+     * How long events are kept; default 7 days (the JetStream stream's default max age), 1 to 3650
+     * days. On PostgreSQL whole daily partitions are dropped once they end before now minus this;
+     * on H2 older rows are deleted. {@link EventProjection#store} skips (and counts) events older
+     * than this.
+     */
+    public Builder eventRetention(Duration value) {
+      Checks.notNull("eventRetention", value);
+      if (value.compareTo(Duration.ofDays(1)) < 0 || value.compareTo(Duration.ofDays(3650)) > 0) {
+        throw new IllegalArgumentException(
+            "eventRetention must be between PT24H and PT87600H but was " + value);
+      }
+      this.eventRetention = value;
+      return this;
+    }
+
+    /**
+     * How many daily {@code events} partitions after today the maintenance keeps created on
+     * PostgreSQL; default 3, 1 to 60. An insert for a day without a partition still creates it.
+     */
+    public Builder partitionsAhead(int value) {
+      this.partitionsAhead = (int) Checks.inRange("partitionsAhead", value, 1, 60);
       return this;
     }
 
@@ -248,14 +301,17 @@ public interface AlchemistDatabase extends AutoCloseable {
       return this;
     }
 
-    /** Clock for staleness; default UTC system clock. */
+    /**
+     * Clock for the maintenance (which day is today for partitions, the retention cutoff) and the
+     * maintenance age gauge; default UTC system clock.
+     */
     public Builder clock(Clock value) {
       this.clock = Checks.notNull("clock", value);
       return this;
     }
 
     /**
-     * Runs the refresher and the writers' flushes; default a private two-thread scheduler that
+     * Runs the maintenance and the writers' flushes; default a private two-thread scheduler that
      * {@link AlchemistDatabase#close()} shuts down. A scheduler passed here is not shut down.
      */
     public Builder scheduler(ScheduledExecutorService value) {
@@ -278,13 +334,15 @@ public interface AlchemistDatabase extends AutoCloseable {
           schema,
           pool,
           migrate,
-          domainStatsRefreshInterval,
+          maintenanceInterval,
+          eventRetention,
+          partitionsAhead,
           writeChunkSize,
           embedded);
     }
 
     /**
-     * Connects, migrates (unless turned off) and starts the refresher.
+     * Connects, migrates (unless turned off), runs the maintenance once and schedules it.
      *
      * @throws IllegalStateException if neither or both of a URL and a DataSource were given, or a
      *     schema was combined with a DataSource, or H2 is needed and missing

@@ -13,7 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param schema the schema the store's tables live in, or null for the connection's default
  * @param pool the pool (ignored for a host's own DataSource)
  * @param migrate run the Flyway migrations on start
- * @param domainStatsRefreshInterval how often the background refresher runs; zero disables it
+ * @param maintenanceInterval how often the background maintenance runs (partitions ahead,
+ *     retention, pruning of the {@code domain_stats} rollups); zero disables the schedule, it still
+ *     runs once at start
+ * @param eventRetention how long events are kept; older partitions (PostgreSQL) or rows (H2) are
+ *     dropped by the maintenance, and {@link EventProjection#store} skips events older than this
+ * @param partitionsAhead how many daily {@code events} partitions after today the maintenance keeps
+ *     created (PostgreSQL)
  * @param writeChunkSize rows per JDBC batch in {@code insertAll} and batching writers
  * @param embedded whether this is the in-memory H2 preset, dropped on close
  */
@@ -24,7 +30,9 @@ public record DatabaseSettings(
     @Nullable String schema,
     PoolSettings pool,
     boolean migrate,
-    Duration domainStatsRefreshInterval,
+    Duration maintenanceInterval,
+    Duration eventRetention,
+    int partitionsAhead,
     int writeChunkSize,
     boolean embedded) {
 
@@ -42,8 +50,12 @@ public record DatabaseSettings(
         + pool
         + ", migrate="
         + migrate
-        + ", domainStatsRefreshInterval="
-        + domainStatsRefreshInterval
+        + ", maintenanceInterval="
+        + maintenanceInterval
+        + ", eventRetention="
+        + eventRetention
+        + ", partitionsAhead="
+        + partitionsAhead
         + ", writeChunkSize="
         + writeChunkSize
         + ", embedded="

@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Domain events: the rows {@code domain_stats} aggregates.
+ * Domain events: the rows {@code domain_stats} aggregates. Every write here also updates the {@code
+ * domain_stats} rollups in the same transaction, for the rows it inserted. An event's key is its id
+ * and {@code createdAt} (the partitioned table's primary key). For a projection that must skip
+ * events it already stored, use {@link EventProjection} instead.
  *
  * <p>Thread-safe. Failures throw {@link DatabaseException} subclasses.
  */
@@ -17,8 +20,8 @@ public interface EventRepository {
   /**
    * Stores one event.
    *
-   * @throws ConstraintViolationException ({@code UNIQUE}) if the id exists, e.g. a redelivered
-   *     event
+   * @throws ConstraintViolationException ({@code UNIQUE}) if the event (id and {@code createdAt})
+   *     exists, e.g. a redelivered event
    */
   void append(DomainEvent event);
 
@@ -39,7 +42,10 @@ public interface EventRepository {
   List<DomainEvent> recent(String domain, int limit);
 
   /**
-   * Deletes events created before {@code cutoff}, for retention.
+   * Deletes events created before {@code cutoff}. The maintenance already drops whole days past
+   * {@link DatabaseSettings#eventRetention()}; the rollups are not decremented, so a cutoff inside
+   * the last hour leaves {@code domain_stats} counting the deleted rows until they leave the
+   * window.
    *
    * @return how many were deleted
    */

@@ -1,11 +1,11 @@
 package dev.alchemist.store;
 
-/** What one {@link DomainStatsReader#refreshNow()} call did. */
+/** What one {@link DomainStatsReader#refreshNow()} (a maintenance run) did. */
 public enum RefreshOutcome {
-  /** This instance refreshed {@code domain_stats}. */
+  /** This instance ran the maintenance. */
   REFRESHED,
-  /** Another instance refreshed it less than half an interval ago, so this one did not. */
+  /** Another instance ran it less than half an interval ago, so this one did not. */
   FRESH_ENOUGH,
-  /** Another instance holds the refresh lock right now, so this one did not wait for it. */
+  /** Another instance is running it right now, so this one did not wait for it. */
   LOCKED_ELSEWHERE
 }

@@ -15,7 +15,7 @@ class H2StoreTest extends StoreContract {
         .jdbcUrl(url)
         .schema("alchemist")
         .pool(PoolSettings.builder().poolName("second").maxConnections(2).build())
-        .domainStatsRefreshInterval(java.time.Duration.ZERO)
+        .maintenanceInterval(java.time.Duration.ZERO)
         .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
         .build();
   }

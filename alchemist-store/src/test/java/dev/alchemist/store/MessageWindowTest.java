@@ -37,7 +37,7 @@ class MessageWindowTest {
     db =
         AlchemistDatabase.builder()
             .embedded()
-            .domainStatsRefreshInterval(Duration.ZERO)
+            .maintenanceInterval(Duration.ZERO)
             .meterRegistry(new SimpleMeterRegistry())
             .build();
     dialog = Dialog.open("user-1", "long chat", T0);

@@ -68,7 +68,7 @@ class PostgresFailuresIT {
                 .maxConnections(2)
                 .connectionTimeout(Duration.ofSeconds(2))
                 .build())
-        .domainStatsRefreshInterval(Duration.ZERO)
+        .maintenanceInterval(Duration.ZERO)
         .meterRegistry(new SimpleMeterRegistry());
   }
 
@@ -184,7 +184,7 @@ class PostgresFailuresIT {
         AlchemistDatabase db =
             PgSchemas.builder(pg, schema)
                 .meterRegistry(new SimpleMeterRegistry())
-                .domainStatsRefreshInterval(Duration.ZERO)
+                .maintenanceInterval(Duration.ZERO)
                 .listener(
                     new StoreListener() {
                       @Override

@@ -42,13 +42,13 @@ class PostgresOperationsIT {
     first =
         PgSchemas.builder(pg, schema)
             .meterRegistry(registry)
-            .domainStatsRefreshInterval(Duration.ofHours(1))
+            .maintenanceInterval(Duration.ofHours(1))
             .build();
     second =
         PgSchemas.builder(pg, schema)
             .pool(PoolSettings.builder().poolName("second").maxConnections(2).build())
             .meterRegistry(registry)
-            .domainStatsRefreshInterval(Duration.ofHours(1))
+            .maintenanceInterval(Duration.ofHours(1))
             .build();
   }
 
@@ -75,10 +75,7 @@ class PostgresOperationsIT {
   private void ageLastRefresh() throws Exception {
     try (Connection c = pg.connect();
         Statement s = c.createStatement()) {
-      s.execute(
-          "UPDATE "
-              + schema
-              + ".domain_stats_refresh SET refreshed_at = now() - interval '2 hours'");
+      s.execute("UPDATE " + schema + ".store_maintenance SET ran_at = now() - interval '2 hours'");
     }
   }
 
@@ -122,7 +119,7 @@ class PostgresOperationsIT {
       try (ResultSet rs =
           s.executeQuery(
               "SELECT pg_try_advisory_lock(hashtext('alchemist'),"
-                  + " hashtext(current_schema() || '.domain_stats'))")) {
+                  + " hashtext(current_schema() || '.store_maintenance'))")) {
         rs.next();
         assertThat(rs.getBoolean(1)).isTrue();
       }
@@ -146,7 +143,7 @@ class PostgresOperationsIT {
                     .connectionTimeout(Duration.ofMillis(250))
                     .build())
             .meterRegistry(own)
-            .domainStatsRefreshInterval(Duration.ofHours(1))
+            .maintenanceInterval(Duration.ofHours(1))
             .listener(
                 new StoreListener() {
                   @Override
@@ -164,8 +161,7 @@ class PostgresOperationsIT {
           .domainStatsStore()
           .tick(); // the scheduled path does not throw
       // read while open: close removes the database's meters
-      assertThat(own.get("alchemist.store.domain_stats.refresh.failures").counter().count())
-          .isEqualTo(1);
+      assertThat(own.get("alchemist.store.maintenance.failures").counter().count()).isEqualTo(1);
     }
     assertThat(heard).hasSize(1);
   }
@@ -181,7 +177,7 @@ class PostgresOperationsIT {
                     .connectionTimeout(Duration.ofMillis(250))
                     .build())
             .meterRegistry(new SimpleMeterRegistry())
-            .domainStatsRefreshInterval(Duration.ZERO)
+            .maintenanceInterval(Duration.ZERO)
             .build()) {
       try (Connection held = db.dataSource().getConnection()) {
         assertThat(held.isValid(1)).isTrue();

@@ -19,7 +19,7 @@ class PostgresStoreIT extends StoreContract {
   protected AlchemistDatabase secondInstance() {
     return PgSchemas.builder(pg, schema)
         .pool(PoolSettings.builder().poolName("second").maxConnections(2).build())
-        .domainStatsRefreshInterval(Duration.ZERO)
+        .maintenanceInterval(Duration.ZERO)
         .meterRegistry(new SimpleMeterRegistry())
         .build();
   }

@@ -143,7 +143,7 @@ class PostgresTlsIT {
         .user(USER)
         .password(password)
         .pool(PoolSettings.builder().maxConnections(2).connectionTimeout(connectionTimeout).build())
-        .domainStatsRefreshInterval(Duration.ZERO)
+        .maintenanceInterval(Duration.ZERO)
         .meterRegistry(new SimpleMeterRegistry());
   }
 }

@@ -87,8 +87,41 @@ class SettingsTest {
     assertThatThrownBy(() -> AlchemistDatabase.builder().writeChunkSize(0))
         .hasMessage("writeChunkSize must be between 1 and 100000 but was 0");
     assertThatThrownBy(
+            () -> AlchemistDatabase.builder().maintenanceInterval(Duration.ofSeconds(-1)))
+        .hasMessage("maintenanceInterval must not be negative but was PT-1S");
+    assertThatThrownBy(
             () -> AlchemistDatabase.builder().domainStatsRefreshInterval(Duration.ofSeconds(-1)))
         .hasMessage("domainStatsRefreshInterval must not be negative but was PT-1S");
+    assertThatThrownBy(() -> AlchemistDatabase.builder().maintenanceInterval(null))
+        .hasMessage("maintenanceInterval must not be null");
+    assertThatThrownBy(() -> AlchemistDatabase.builder().eventRetention(Duration.ofHours(23)))
+        .hasMessage("eventRetention must be between PT24H and PT87600H but was PT23H");
+    assertThatThrownBy(() -> AlchemistDatabase.builder().eventRetention(Duration.ofDays(3651)))
+        .hasMessage("eventRetention must be between PT24H and PT87600H but was PT87624H");
+    assertThatThrownBy(() -> AlchemistDatabase.builder().eventRetention(null))
+        .hasMessage("eventRetention must not be null");
+    assertThatThrownBy(() -> AlchemistDatabase.builder().partitionsAhead(0))
+        .hasMessage("partitionsAhead must be between 1 and 60 but was 0");
+    assertThatThrownBy(() -> AlchemistDatabase.builder().partitionsAhead(61))
+        .hasMessage("partitionsAhead must be between 1 and 60 but was 61");
+  }
+
+  @Test
+  void maintenanceSettings_defaultsAndAlias() {
+    DatabaseSettings defaults = AlchemistDatabase.builder().embedded().settings();
+    assertThat(defaults.maintenanceInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(defaults.eventRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(defaults.partitionsAhead()).isEqualTo(3);
+    DatabaseSettings set =
+        AlchemistDatabase.builder()
+            .embedded()
+            .domainStatsRefreshInterval(Duration.ofSeconds(30))
+            .eventRetention(Duration.ofDays(2))
+            .partitionsAhead(5)
+            .settings();
+    assertThat(set.maintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(set.eventRetention()).isEqualTo(Duration.ofDays(2));
+    assertThat(set.partitionsAhead()).isEqualTo(5);
   }
 
   @Test

@@ -23,7 +23,7 @@ class StoreMetersTest {
         .jdbcUrl("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
         .schema("alchemist")
         .pool(PoolSettings.builder().poolName(pool).maxConnections(2).build())
-        .domainStatsRefreshInterval(Duration.ZERO)
+        .maintenanceInterval(Duration.ZERO)
         .meterRegistry(registry);
   }
 
@@ -53,12 +53,12 @@ class StoreMetersTest {
       assertThat(registry.find("hikaricp.connections").tag("pool", "shared").gauge()).isNotNull();
       try (AlchemistDatabase other = h2("other").build()) {
         assertThat(other.poolState()).isPresent();
-        assertThat(registry.get("alchemist.store.domain_stats.staleness").gauges()).hasSize(2);
+        assertThat(registry.get("alchemist.store.maintenance.age").gauges()).hasSize(2);
       }
     }
     try (AlchemistDatabase again = h2("shared").build()) {
       assertThat(again.poolState()).isPresent();
-      assertThat(registry.get("alchemist.store.domain_stats.staleness").gauges()).hasSize(1);
+      assertThat(registry.get("alchemist.store.maintenance.age").gauges()).hasSize(1);
     }
   }
 

@@ -70,8 +70,8 @@ public final class StoreExample {
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         System.out.println("1,000 events committed in batches of up to 500");
       }
-      System.out.println("domain_stats refresh: " + db.domainStats().refreshNow());
-      System.out.println("domain_stats: " + db.domainStats().all());
+      System.out.println("maintenance (partitions, retention): " + db.domainStats().refreshNow());
+      System.out.println("domain_stats, current without a refresh: " + db.domainStats().all());
     }
   }
 }

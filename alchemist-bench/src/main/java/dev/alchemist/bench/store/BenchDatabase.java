@@ -37,7 +37,7 @@ final class BenchDatabase {
             .user(setting("ALCHEMIST_PG_USER", "alchemist.pg.user", "postgres"))
             .schema(schema)
             .pool(PoolSettings.builder().maxConnections(4).poolName(schema).build())
-            .domainStatsRefreshInterval(Duration.ZERO)
+            .maintenanceInterval(Duration.ZERO)
             .meterRegistry(new SimpleMeterRegistry());
     String password = setting("ALCHEMIST_PG_PASSWORD", "alchemist.pg.password", "");
     if (!password.isEmpty()) {

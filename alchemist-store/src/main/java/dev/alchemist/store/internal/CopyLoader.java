@@ -31,10 +31,11 @@ final class CopyLoader {
         });
   }
 
-  long copyEvents(Handle h, Iterable<DomainEvent> events) throws SQLException {
+  /** COPY into {@code table}, a table name of the library's own (never input). */
+  long copyEvents(Handle h, Iterable<DomainEvent> events, String table) throws SQLException {
     return copy(
         h,
-        "COPY events (" + JdbiEventRepository.COLUMNS + ") FROM STDIN (FORMAT csv)",
+        "COPY " + table + " (" + JdbiEventRepository.COLUMNS + ") FROM STDIN (FORMAT csv)",
         events,
         (e, out) -> {
           out.append(e.id()).append(',').append(e.domain()).append(',').append(e.entity());

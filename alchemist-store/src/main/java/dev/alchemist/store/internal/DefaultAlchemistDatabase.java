@@ -5,6 +5,7 @@ import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
 import dev.alchemist.core.internal.DaemonThreads;
+import dev.alchemist.core.internal.OwnedMeters;
 import dev.alchemist.store.AlchemistDatabase;
 import dev.alchemist.store.BatchSettings;
 import dev.alchemist.store.BatchingWriter;
@@ -12,6 +13,7 @@ import dev.alchemist.store.DatabaseSettings;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.DialogRepository;
 import dev.alchemist.store.DomainStatsReader;
+import dev.alchemist.store.EventProjection;
 import dev.alchemist.store.EventRepository;
 import dev.alchemist.store.MessageRepository;
 import dev.alchemist.store.Outbox;
@@ -68,6 +70,8 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   private final JdbiOutbox outbox;
   private final Transaction transaction;
   private final DomainStatsStore domainStats;
+  private final JdbiEventProjection projection;
+  private final OwnedMeters meters;
   private final List<BatchingWriter<?>> writers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -108,17 +112,36 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
             () -> released,
             () -> OwnPool.evictConnections(hikari));
     CopyLoader copy = dialect == Dialect.POSTGRESQL ? new CopyLoader() : null;
+    Partitions partitions = dialect == Dialect.POSTGRESQL ? new Partitions() : null;
+    EventWrites eventWrites = new EventWrites(sql, partitions);
     this.dialogs = new JdbiDialogRepository(sql);
     this.messages = new JdbiMessageRepository(sql, copy);
-    this.events = new JdbiEventRepository(sql, copy);
+    this.events = new JdbiEventRepository(sql, eventWrites, copy);
     this.outbox = new JdbiOutbox(sql);
     this.transaction = new RepositoriesInTransaction(dialogs, messages, events, outbox);
-    this.domainStats =
-        new DomainStatsStore(
-            sql, settings.domainStatsRefreshInterval(), clock, registry, tags, listener);
+    this.meters =
+        OwnedMeters.of(registry, "the database of pool " + DomainStatsStore.poolName(tags));
+    try {
+      this.domainStats =
+          new DomainStatsStore(
+              sql,
+              partitions,
+              settings.eventRetention(),
+              settings.partitionsAhead(),
+              settings.maintenanceInterval(),
+              clock,
+              meters,
+              tags,
+              listener);
+      this.projection =
+          new JdbiEventProjection(sql, eventWrites, clock, settings.eventRetention(), meters, tags);
+    } catch (RuntimeException e) {
+      meters.close();
+      throw e;
+    }
   }
 
-  /** Connects, migrates and starts the refresher; closes what it opened if any step fails. */
+  /** Connects, migrates and runs the maintenance; closes what it opened if any step fails. */
   public static DefaultAlchemistDatabase start(
       DatabaseSettings settings,
       @Nullable DataSource hostDataSource,
@@ -173,6 +196,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
               scheduler,
               ownScheduler,
               listener);
+      db.maintainOnStart();
       db.domainStats.start(scheduler);
       return db;
     } catch (RuntimeException e) {
@@ -183,6 +207,19 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
         scheduler.shutdownNow();
       }
       throw e;
+    }
+  }
+
+  /**
+   * The maintenance once at start, so that today's and the next days' partitions exist before the
+   * first write. A failure does not fail the start (writes create a missing partition themselves):
+   * it is counted and reported like a failed tick.
+   */
+  private void maintainOnStart() {
+    try {
+      domainStats.refreshNow();
+    } catch (dev.alchemist.store.DatabaseException e) {
+      // reported by the store; the schedule retries
     }
   }
 
@@ -244,7 +281,12 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
     return domainStats;
   }
 
-  /** The refresher, with the tick the scheduler runs; for tests. */
+  @Override
+  public EventProjection eventProjection() {
+    return projection;
+  }
+
+  /** The maintenance, with the tick the scheduler runs and a run at a given time; for tests. */
   public DomainStatsStore domainStatsStore() {
     return domainStats;
   }
@@ -325,6 +367,7 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
       return;
     }
     domainStats.close();
+    meters.close();
     List<RuntimeException> failures = new ArrayList<>();
     for (BatchingWriter<?> writer : writers) {
       try {

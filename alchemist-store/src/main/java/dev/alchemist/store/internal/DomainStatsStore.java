@@ -10,7 +10,6 @@ import dev.alchemist.store.RefreshOutcome;
 import dev.alchemist.store.StoreListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -29,89 +28,132 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and refreshes {@code domain_stats}.
+ * Reads {@code domain_stats} (a plain view over the rollups that {@link EventWrites} keeps) and
+ * runs the store's maintenance: {@code events} partitions created ahead and dropped after the
+ * retention on PostgreSQL (older rows deleted on H2), and rollup rows that left the window pruned.
  *
- * <p>Many instances share one database, so a refresh is guarded twice. A transaction-scoped lock
- * ({@code pg_try_advisory_xact_lock} on PostgreSQL, a row lock on {@code domain_stats_refresh} on
+ * <p>Many instances share one database, so a maintenance run is guarded twice. A transaction-scoped
+ * lock ({@code pg_try_advisory_xact_lock} on PostgreSQL, a row lock on {@code store_maintenance} on
  * H2) makes concurrent attempts skip instead of queueing; and the scheduled tick also skips when
- * {@code domain_stats_refresh.refreshed_at} says another instance refreshed less than half an
- * interval ago. Together, N instances ticking every minute refresh about once a minute between
- * them, not N times.
+ * {@code store_maintenance.ran_at} says another instance ran it less than half an interval ago.
  *
- * <p>Staleness is measured in database time ({@code now() - refreshed_at} as of the last check)
- * plus the local time since that check, so skew between the hosts' clocks and the database's does
- * not show up as staleness.
+ * <p>The age gauge is measured in database time ({@code now() - ran_at} as of the last check) plus
+ * the local time since that check, so skew between the hosts' clocks and the database's does not
+ * show up as age. Which day is "today" comes from the configured clock; what is deleted and dropped
+ * goes by the earlier of that clock and the database's.
  */
 public final class DomainStatsStore implements DomainStatsReader, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DomainStatsStore.class);
 
-  /** Both ints of the two-key advisory lock: the library's and this schema's view. */
+  /** Both ints of the two-key advisory lock: the library's and this schema's maintenance. */
   static final String PG_LOCK_KEYS =
-      "hashtext('alchemist'), hashtext(current_schema() || '.domain_stats')";
+      "hashtext('alchemist'), hashtext(current_schema() || '.store_maintenance')";
 
-  private static final String PG_REFRESH = "REFRESH MATERIALIZED VIEW CONCURRENTLY domain_stats";
-  private static final String H2_REFRESH =
-      "INSERT INTO domain_stats (domain, event_count, last_event_at, unique_sessions)"
-          + " SELECT domain, count(*), max(created_at), count(DISTINCT session_id) FROM events"
-          + " WHERE created_at > CURRENT_TIMESTAMP - INTERVAL '1' HOUR GROUP BY domain";
+  /** How long rollup rows are kept past the hour window, for readers with a lagging clock. */
+  static final Duration ROLLUP_MARGIN = Duration.ofMinutes(10);
+
+  /**
+   * A maintenance run gives up on a lock on {@code events} after this, rather than stall writes.
+   */
+  private static final String PG_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+
   private static final String STATS_COLUMNS =
       "SELECT domain, event_count, last_event_at, unique_sessions FROM domain_stats ";
 
   private final Sql sql;
+  private final @Nullable Partitions partitions;
+  private final Duration retention;
+  private final int partitionsAhead;
   private final Duration interval;
   private final Clock clock;
   private final StoreListener listener;
   private final Timer duration;
   private final Counter failures;
-  private final OwnedMeters meters;
+  private final Counter partitionsCreated;
+  private final Counter partitionsDropped;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private @Nullable ScheduledFuture<?> task;
 
-  // The last observation of refreshed_at, as database time, and when it was observed locally.
+  // The last observation of ran_at, as database time, and when it was observed locally.
   private volatile @Nullable Observation observed;
 
-  private record Observation(Instant refreshedAt, Instant databaseNow, long localMillis) {}
+  private record Observation(Instant ranAt, Instant databaseNow, long localMillis) {}
+
+  /**
+   * What one maintenance run did.
+   *
+   * @param outcome whether it ran
+   * @param created partitions created
+   * @param dropped partitions dropped
+   * @param deletedEvents rows deleted for retention (H2; PostgreSQL drops partitions instead)
+   * @param prunedMinutes minute rollup rows pruned
+   * @param prunedSessions session rows pruned
+   */
+  public record Report(
+      RefreshOutcome outcome,
+      List<String> created,
+      List<String> dropped,
+      int deletedEvents,
+      int prunedMinutes,
+      int prunedSessions) {
+    static Report skipped(RefreshOutcome outcome) {
+      return new Report(outcome, List.of(), List.of(), 0, 0, 0);
+    }
+  }
 
   DomainStatsStore(
       Sql sql,
+      @Nullable Partitions partitions,
+      Duration retention,
+      int partitionsAhead,
       Duration interval,
       Clock clock,
-      MeterRegistry registry,
+      OwnedMeters meters,
       Tags tags,
       StoreListener listener) {
     this.sql = sql;
+    this.partitions = partitions;
+    this.retention = retention;
+    this.partitionsAhead = partitionsAhead;
     this.interval = interval;
     this.clock = clock;
     this.listener = listener;
-    this.meters = OwnedMeters.of(registry, "the database of pool " + poolName(tags));
     // The gauge first, so that a refusal (another live database with this pool name on the
     // registry) leaves nothing registered.
     meters.exclusive(
-        Gauge.builder(
-                    "alchemist.store.domain_stats.staleness",
-                    this,
-                    DomainStatsStore::stalenessSeconds)
+        Gauge.builder("alchemist.store.maintenance.age", this, DomainStatsStore::ageSeconds)
                 .description(
-                    "Seconds since domain_stats was last refreshed by any instance, NaN if unknown")
+                    "Seconds since any instance last ran the store maintenance, NaN if unknown")
                 .baseUnit("seconds")
                 .tags(tags)
                 .strongReference(false)
             ::register);
     this.duration =
         meters.shared(
-            Timer.builder("alchemist.store.domain_stats.refresh")
-                    .description("Time to refresh domain_stats, when this instance did")
+            Timer.builder("alchemist.store.maintenance")
+                    .description("Time of a maintenance run, when this instance ran it")
                     .tags(tags)
                 ::register);
     this.failures =
         meters.shared(
-            Counter.builder("alchemist.store.domain_stats.refresh.failures")
-                    .description("Refreshes of domain_stats that failed")
+            Counter.builder("alchemist.store.maintenance.failures")
+                    .description("Maintenance runs that failed")
                     .tags(tags)
                 ::register);
+    this.partitionsCreated = partitionCounter(meters, tags, "created");
+    this.partitionsDropped = partitionCounter(meters, tags, "dropped");
   }
 
-  private static String poolName(Tags tags) {
+  private static Counter partitionCounter(OwnedMeters meters, Tags tags, String action) {
+    return meters.shared(
+        Counter.builder("alchemist.store.events.partitions")
+                .description("Daily events partitions the maintenance created or dropped")
+                .tags(tags)
+                .tag("action", action)
+            ::register);
+  }
+
+  static String poolName(Tags tags) {
     for (Tag tag : tags) {
       if (tag.getKey().equals("pool")) {
         return tag.getValue();
@@ -120,7 +162,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     return "?";
   }
 
-  /** Starts the background refresher unless the interval is zero. */
+  /** Schedules the maintenance unless the interval is zero. */
   void start(ScheduledExecutorService scheduler) {
     if (!interval.isZero()) {
       long millis = interval.toMillis();
@@ -135,7 +177,7 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     } catch (DatabaseException e) {
       // refreshIfDue already counted and reported it
     } catch (RuntimeException e) {
-      LOG.error("domain_stats refresher failed unexpectedly", e);
+      LOG.error("store maintenance failed unexpectedly", e);
     }
   }
 
@@ -160,46 +202,63 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
 
   @Override
   public Instant refreshedAt() {
-    return sql.read("domainStats.refreshedAt", this::observe).refreshedAt();
+    return sql.read(
+        "domainStats.refreshedAt",
+        h ->
+            h.createQuery("SELECT CURRENT_TIMESTAMP")
+                .mapTo(java.time.OffsetDateTime.class)
+                .one()
+                .toInstant());
   }
 
   @Override
   public RefreshOutcome refreshNow() {
-    return refresh(false);
+    return run(false, clock.instant(), false).outcome();
   }
 
   /** What the scheduled tick does: {@link #refreshNow()} unless another instance just did it. */
   public RefreshOutcome refreshIfDue() {
-    return refresh(true);
+    return run(true, clock.instant(), false).outcome();
   }
 
-  private RefreshOutcome refresh(boolean onlyIfDue) {
+  /** One maintenance run as of {@code now} (instead of the clock's), for tests and tools. */
+  public Report maintainAt(Instant now) {
+    dev.alchemist.core.Checks.notNull("now", now);
+    return run(false, now, true);
+  }
+
+  private Report run(boolean onlyIfDue, Instant now, boolean explicit) {
     long start = System.nanoTime();
     try {
-      RefreshOutcome outcome =
-          sql.inTransaction("domainStats.refresh", h -> refreshInTransaction(h, onlyIfDue));
-      if (outcome == RefreshOutcome.REFRESHED) {
+      Report report =
+          sql.inTransaction("maintenance", h -> runInTransaction(h, onlyIfDue, now, explicit));
+      if (report.outcome() == RefreshOutcome.REFRESHED) {
         duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        sql.read("domainStats.refreshedAt", this::observe);
+        partitionsCreated.increment(report.created().size());
+        partitionsDropped.increment(report.dropped().size());
+        if (!report.created().isEmpty() || !report.dropped().isEmpty()) {
+          LOG.info("events partitions created {}, dropped {}", report.created(), report.dropped());
+        }
+        sql.read("maintenance.ranAt", this::observe);
       }
       failureLogged.set(false);
-      return outcome;
+      return report;
     } catch (DatabaseException e) {
       failures.increment();
       // Logged once per run of failures, not once a minute for as long as the database is down.
       if (failureLogged.compareAndSet(false, true)) {
-        LOG.warn("refreshing domain_stats failed; retrying every {}: {}", interval, e.getMessage());
+        LOG.warn("store maintenance failed; retrying every {}: {}", interval, e.getMessage());
       }
       try {
-        listener.onRefreshFailed(e);
+        listener.onMaintenanceFailed(e);
       } catch (RuntimeException listenerFailure) {
-        LOG.warn("StoreListener.onRefreshFailed threw", listenerFailure);
+        LOG.warn("StoreListener.onMaintenanceFailed threw", listenerFailure);
       }
       throw e;
     }
   }
 
-  private RefreshOutcome refreshInTransaction(Handle h, boolean onlyIfDue) {
+  private Report runInTransaction(Handle h, boolean onlyIfDue, Instant now, boolean explicit) {
     if (sql.dialect == Dialect.POSTGRESQL) {
       boolean locked =
           h.createQuery("SELECT pg_try_advisory_xact_lock(" + PG_LOCK_KEYS + ")")
@@ -207,33 +266,66 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
               .one();
       if (!locked) {
         observe(h);
-        return RefreshOutcome.LOCKED_ELSEWHERE;
+        return Report.skipped(RefreshOutcome.LOCKED_ELSEWHERE);
       }
     } else {
-      // H2 has no advisory locks; the row lock serializes refreshes (it waits rather than skips).
-      h.createQuery("SELECT refreshed_at FROM domain_stats_refresh WHERE id = 1 FOR UPDATE")
-          .mapTo(Instant.class)
+      // H2 has no advisory locks; the row lock serializes runs (it waits rather than skips).
+      h.createQuery("SELECT ran_at FROM store_maintenance WHERE id = 1 FOR UPDATE")
+          .mapTo(java.time.OffsetDateTime.class)
           .one();
     }
-    Observation now = observe(h);
+    Observation seen = observe(h);
     if (onlyIfDue
-        && Duration.between(now.refreshedAt(), now.databaseNow()).compareTo(interval.dividedBy(2))
+        && Duration.between(seen.ranAt(), seen.databaseNow()).compareTo(interval.dividedBy(2))
             < 0) {
-      return RefreshOutcome.FRESH_ENOUGH;
+      return Report.skipped(RefreshOutcome.FRESH_ENOUGH);
     }
-    if (sql.dialect == Dialect.POSTGRESQL) {
-      h.execute(PG_REFRESH);
+    // What is deleted is decided by the earlier of this host's clock and the database's, so a host
+    // clock running ahead cannot drop days early. An explicit maintainAt(now) uses its now.
+    Instant deleteNow = explicit || now.isBefore(seen.databaseNow()) ? now : seen.databaseNow();
+    // Minute-aligned, so that a session is kept exactly when the minute of its newest event is.
+    Instant rollupCutoff =
+        deleteNow
+            .minus(Duration.ofHours(1))
+            .minus(ROLLUP_MARGIN)
+            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    Instant eventCutoff = deleteNow.minus(retention);
+    // Rows first, DDL last: the exclusive lock on events that DDL takes lasts only until commit.
+    int minutes =
+        h.createUpdate("DELETE FROM domain_stats_minute WHERE minute_start < ?")
+            .bind(0, rollupCutoff)
+            .execute();
+    int sessions =
+        h.createUpdate("DELETE FROM domain_sessions WHERE last_seen < ?")
+            .bind(0, rollupCutoff)
+            .execute();
+    int deleted = 0;
+    List<String> created = new java.util.ArrayList<>();
+    List<String> dropped = List.of();
+    if (partitions != null) {
+      h.execute(PG_LOCK_TIMEOUT);
+      h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(" + Partitions.LOCK_KEYS + ")")
+          .mapTo(Integer.class)
+          .one();
+      java.time.LocalDate today = Partitions.day(now);
+      for (int i = 0; i <= partitionsAhead; i++) {
+        java.time.LocalDate day = today.plusDays(i);
+        if (Partitions.create(h, day)) {
+          created.add(Partitions.name(day));
+        }
+      }
+      dropped = partitions.dropEndingBy(h, eventCutoff);
     } else {
-      h.execute("DELETE FROM domain_stats");
-      h.execute(H2_REFRESH);
+      deleted =
+          h.createUpdate("DELETE FROM events WHERE created_at < ?").bind(0, eventCutoff).execute();
     }
-    h.execute("UPDATE domain_stats_refresh SET refreshed_at = CURRENT_TIMESTAMP WHERE id = 1");
-    return RefreshOutcome.REFRESHED;
+    h.execute("UPDATE store_maintenance SET ran_at = CURRENT_TIMESTAMP WHERE id = 1");
+    return new Report(RefreshOutcome.REFRESHED, created, dropped, deleted, minutes, sessions);
   }
 
   private Observation observe(Handle h) {
     Observation o =
-        h.createQuery("SELECT refreshed_at, CURRENT_TIMESTAMP AS db_now FROM domain_stats_refresh")
+        h.createQuery("SELECT ran_at, CURRENT_TIMESTAMP AS db_now FROM store_maintenance")
             .map(
                 (rs, ctx) ->
                     new Observation(
@@ -245,14 +337,14 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     return o;
   }
 
-  /** Seconds since the last refresh by any instance, NaN before the first observation. */
-  double stalenessSeconds() {
+  /** Seconds since the last maintenance by any instance, NaN before the first observation. */
+  double ageSeconds() {
     Observation o = observed;
     if (o == null) {
       return Double.NaN;
     }
     long millis =
-        Duration.between(o.refreshedAt(), o.databaseNow()).toMillis()
+        Duration.between(o.ranAt(), o.databaseNow()).toMillis()
             + (clock.millis() - o.localMillis());
     return Math.max(0, millis) / 1000.0;
   }
@@ -263,6 +355,5 @@ public final class DomainStatsStore implements DomainStatsReader, AutoCloseable 
     if (t != null) {
       t.cancel(false);
     }
-    meters.close();
   }
 }

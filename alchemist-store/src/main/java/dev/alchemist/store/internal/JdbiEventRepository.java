@@ -5,34 +5,40 @@ import dev.alchemist.core.DomainEvent;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.EventRepository;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
 
 /** {@link EventRepository} on Jdbi. */
 final class JdbiEventRepository implements EventRepository {
   static final String COLUMNS = "id, domain, entity, type, session_id, created_at, payload";
-  private static final String INSERT =
-      "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM events ";
 
   private final Sql sql;
+  private final EventWrites writes;
   private final @Nullable CopyLoader copy;
 
-  JdbiEventRepository(Sql sql, @Nullable CopyLoader copy) {
+  JdbiEventRepository(Sql sql, EventWrites writes, @Nullable CopyLoader copy) {
     this.sql = sql;
+    this.writes = writes;
     this.copy = copy;
   }
 
   @Override
   public void append(DomainEvent event) {
     Checks.notNull("event", event);
-    sql.withHandle("events.append", h -> bind(h.createUpdate(INSERT), event).execute());
+    List<DomainEvent> row = List.of(event);
+    // One transaction (or the caller's): the row and its rollup counts commit together.
+    sql.inTransaction(
+        "events.append",
+        h -> {
+          writes.ensurePartitions(h, row);
+          return writes.insert(h, row, false);
+        });
   }
 
   @Override
@@ -42,16 +48,11 @@ final class JdbiEventRepository implements EventRepository {
       return 0;
     }
     return sql.inTransaction(
-        Batches.describe("events.insertAll", rows, DomainEvent::id), h -> insertChunked(h, rows));
-  }
-
-  private int insertChunked(Handle h, Iterable<DomainEvent> rows) {
-    return Batches.chunked(
-        rows, sql.chunkSize, () -> h.prepareBatch(INSERT), JdbiEventRepository::add);
-  }
-
-  private static void add(PreparedBatch batch, DomainEvent e) {
-    bind(batch, e).add();
+        Batches.describe("events.insertAll", rows, DomainEvent::id),
+        h -> {
+          writes.ensurePartitions(h, rows);
+          return writes.insert(h, rows, false);
+        });
   }
 
   static <S extends SqlStatement<S>> S bind(S statement, DomainEvent e) {
@@ -69,9 +70,13 @@ final class JdbiEventRepository implements EventRepository {
   public long bulkLoad(Iterable<DomainEvent> events) {
     Checks.notNull("events", events);
     if (copy != null && sql.dialect == Dialect.POSTGRESQL) {
-      return sql.inTransaction("events.bulkLoad", h -> copy.copyEvents(h, events));
+      return sql.inTransaction("events.bulkLoad", h -> writes.bulkLoadPg(h, copy, events));
     }
-    return sql.inTransaction("events.bulkLoad", h -> insertChunked(h, events));
+    List<DomainEvent> rows = new ArrayList<>();
+    for (DomainEvent e : events) {
+      rows.add(Checks.notNull("row", e));
+    }
+    return sql.inTransaction("events.bulkLoad", h -> writes.insert(h, rows, false));
   }
 
   @Override

@@ -114,8 +114,9 @@ final class DialogStore implements AutoCloseable {
     AlchemistDatabase.Builder b =
         AlchemistDatabase.builder()
             .meterRegistry(registry)
-            // The demo reads no domain_stats; no refresher thread needed.
-            .domainStatsRefreshInterval(Duration.ZERO);
+            // The demo reads no domain_stats; the maintenance runs once at start, no schedule
+            // needed.
+            .maintenanceInterval(Duration.ZERO);
     String jdbc = o.jdbc();
     if (jdbc == null) {
       return b.embedded().build();

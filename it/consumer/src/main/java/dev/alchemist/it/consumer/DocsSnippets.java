@@ -293,7 +293,7 @@ final class DocsSnippets {
     try (AlchemistDatabase db = AlchemistDatabase.builder()
             .jdbcUrl("jdbc:postgresql://127.0.0.1:5432/app").user("app").password(secret)
             .schema("alchemist")                      // optional; created by the migration
-            .build()) {                               // connects, migrates, starts the refresher
+            .build()) {                               // connects, migrates, runs the maintenance
       Dialog dialog = Dialog.open("user-42", "Trip planning", Instant.now());
       db.dialogs().insert(dialog);
       db.messages().append(Message.of(dialog.id(), MessageRole.USER, "Hello", Instant.now(), 2));

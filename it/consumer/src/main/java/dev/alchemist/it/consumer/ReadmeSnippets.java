@@ -117,13 +117,13 @@ final class ReadmeSnippets {
     // snippet:begin
     try (AlchemistDatabase db = AlchemistDatabase.builder()
             .jdbcUrl("jdbc:postgresql://127.0.0.1:5432/app").user("app").password(secret)
-            .schema("alchemist").build()) {          // HikariCP pool, Flyway migration, refresher
+            .schema("alchemist").build()) {          // HikariCP pool, Flyway migration, maintenance
       db.dialogs().insert(dialog);
       db.messages().append(message);
       List<Message> last = db.messages().lastN(dialog.id(), 50);            // one index range scan
       MessagePage older = db.messages().olderThan(dialog.id(), MessageCursor.at(last.get(0)), 50);
       try (var events = db.eventWriter(BatchSettings.defaults())) { events.submit(event); } // flushes
-      List<DomainStats> dashboard = db.domainStats().all();   // materialized view, refreshed each minute
+      List<DomainStats> dashboard = db.domainStats().all();   // rollups, current as of the last commit
     }
     // snippet:end
   }
