@@ -27,6 +27,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,16 +122,19 @@ public final class DialogService implements AutoCloseable {
   private DialogService(DialogOptions options, @Nullable ScheduledExecutorService storeScheduler) {
     this.options = options;
     try {
+      // Histograms for the pool's connection wait and the GC pauses too, so that the report breaks
+      // the tail down into them like the SDK's own timers: configured before any meter registers.
+      PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      own.config().meterFilter(histograms(TAIL_TIMERS));
+      parts.add(own::close); // closed after the metrics, which leave a given registry open
       metrics =
           parts.add(
               AlchemistMetrics.builder()
                   .application("dialog-service")
+                  .registry(own)
                   .endpoint(MetricsEndpointSettings.builder().port(options.metricsPort()).build())
                   .build());
       MeterRegistry registry = metrics.registry();
-      // Histograms for the pool's connection wait and the GC pauses too, so that the report breaks
-      // the tail down into them like the SDK's own timers (before the pool and the GC register).
-      registry.config().meterFilter(histograms(TAIL_TIMERS));
       tracker = metrics.tracker();
       // Created before everything that feeds it, so closed after it: an event or a chunk that
       // arrives during close() still finds the dashboard open.
