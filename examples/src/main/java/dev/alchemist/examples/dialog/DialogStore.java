@@ -103,7 +103,7 @@ final class DialogStore implements AutoCloseable {
                   OutboxRelaySettings.builder()
                       .name("dialog")
                       .batchSize(1000)
-                      .pollInterval(Duration.ofMillis(10))
+                      .pollInterval(Duration.ofMillis(50))
                       .build()));
     } catch (RuntimeException e) {
       parts.close();
