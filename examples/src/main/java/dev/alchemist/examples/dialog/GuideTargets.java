@@ -155,8 +155,10 @@ public final class GuideTargets {
       out.println(
           "A FAIL is this run on this machine: the guide's targets are for a service with its"
               + " cores to itself. On a machine busy with other work (a build, the servers on the"
-              + " same cores) latency targets fail first; the operation table above shows which"
-              + " stage took the time.");
+              + " same cores) latency targets fail first: the commit of a message waits for CPU."
+              + " The operation table above shows which stage took the time (the row's wait for"
+              + " its batch, the batch's commit, the pool, GC, the worker pools); the consistency"
+              + " row counts what was stored and relayed, so a latency FAIL loses nothing.");
     }
   }
 
