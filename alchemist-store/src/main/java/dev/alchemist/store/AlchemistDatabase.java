@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,6 +110,35 @@ public interface AlchemistDatabase extends AutoCloseable {
    * its row.
    */
   BatchingWriter<Dialog> dialogWriter(BatchSettings settings);
+
+  /**
+   * A new writer whose every batch is one transaction of {@code work}: the rows a batch holds, of
+   * many callers, are written by {@code work} through the {@link Transaction}'s repositories and
+   * commit together, or all fail with the batch's {@link DatabaseException}. For a change and the
+   * events it causes in one commit, the outbox included:
+   *
+   * <pre>{@code
+   * record Posted(Message message, List<DomainEvent> events) {}
+   * BatchingWriter<Posted> posts = db.transactionWriter("posts", settings,
+   *     p -> p.message().dialogId().hashCode(),
+   *     (tx, batch) -> {
+   *       tx.messages().insertAll(batch.stream().map(Posted::message).toList());
+   *       tx.outbox().addAll(batch.stream().flatMap(p -> p.events().stream()).toList());
+   *     });
+   * }</pre>
+   *
+   * <p>With {@code concurrency > 1}, rows of the same {@code laneKey} share a lane and keep their
+   * order. Metrics carry the tag {@code writer=<name>}; closed by {@link #close()} if not before.
+   *
+   * @param name the writer's name in meters and log lines: a token ({@code [a-z0-9_-]}, 1 to 64
+   *     characters), low cardinality (one per kind of writer, never per user)
+   * @throws IllegalArgumentException if an argument is null or the name is not a token
+   */
+  <T> BatchingWriter<T> transactionWriter(
+      String name,
+      BatchSettings settings,
+      java.util.function.ToIntFunction<? super T> laneKey,
+      java.util.function.BiConsumer<Transaction, List<T>> work);
 
   /** The pool now, or empty for a host's DataSource that is not a HikariCP pool. */
   Optional<PoolState> poolState();

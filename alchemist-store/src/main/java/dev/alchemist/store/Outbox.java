@@ -30,6 +30,24 @@ public interface Outbox {
    */
   void add(DomainEvent event);
 
+  /**
+   * Adds {@code events} as {@link #add} does, in one statement batch: the session locks of the
+   * batch are taken at once and in one order (so two batches of the same sessions wait for each
+   * other instead of deadlocking), then the rows are inserted in the collection's order. Inside
+   * {@link AlchemistDatabase#useTransaction} (or a transactional writer's batch) they commit or
+   * roll back with the rest; outside, in a transaction of their own. An empty collection does
+   * nothing.
+   *
+   * @throws IllegalArgumentException if {@code events} is null or holds a null
+   * @throws ConstraintViolationException if an event id is already in the outbox (none is added)
+   */
+  default void addAll(java.util.Collection<DomainEvent> events) {
+    java.util.Objects.requireNonNull(events, "events");
+    for (DomainEvent e : events) {
+      add(e);
+    }
+  }
+
   /** Events waiting to be relayed (a count over the table: for tests and dashboards, not hot). */
   long size();
 }

@@ -26,10 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>dialogs: 1000 users arriving within 5 s and chatting until 25 s have passed (turns of a
  *       simulated model: 150 ms to the first token, 60 tokens at 50/s; pauses of up to 200 ms
  *       between turns), measuring concurrent dialogs, the dialog API ({@code dialog.post}: persist,
- *       cached history, start the stream), first token, dashboard frames and memory;
- *   <li>events: the flow's own publish path ({@link DialogService#publish}: JetStream with acks, a
- *       subscription receiving every event, the dashboard re-rendered per event) at full speed from
- *       4 threads for 5 s: the events/s capacity.
+ *       cached history, start the stream), first token, dashboard frames and memory. The turns'
+ *       messages commit with their events in the transactional outbox, and the flow's {@code
+ *       OutboxRelay} publishes them to JetStream (consistency: every committed event acked and
+ *       received);
+ *   <li>events: the flow's direct publish path ({@link DialogService#publish}: JetStream with acks,
+ *       a subscription receiving every event, the dashboard re-rendered per event), not the outbox,
+ *       at full speed from 4 threads for 5 s: the events/s capacity of the bus.
  * </ol>
  *
  * <p>Every run uses its own subject root, stream, cache key prefix and schema and drops them at the
@@ -107,8 +110,15 @@ public final class LoadScenario {
         options.duration() == null ? options.turns() + " turns" : options.duration());
     DialogReport report;
     EventRate events;
+    double loadBefore = loadAverage();
     try (DialogService service = DialogService.start(options)) {
       report = new DialogLoad(service, System.out).run(Duration.ofMinutes(10));
+      System.out.printf(
+          Locale.ROOT,
+          "machine: 1-minute load average %.1f before the dialogs, %.1f after (2 cores; the"
+              + " servers and any other build share them)%n",
+          loadBefore,
+          loadAverage());
       report.print(System.out);
       System.out.printf(
           "events: publishing from %d threads for %.0f s ...%n", eventThreads, eventSeconds);
@@ -182,6 +192,10 @@ public final class LoadScenario {
     rows.addAll(GuideTargets.of(r, o));
     GuideTargets.print(System.out, rows);
     return rows.stream().noneMatch(GuideTargets.Row::failed);
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   private static String env(String name, String fallback) {

@@ -36,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -311,6 +312,27 @@ public final class DefaultAlchemistDatabase implements AlchemistDatabase {
   @Override
   public BatchingWriter<Dialog> dialogWriter(BatchSettings batch) {
     return register(writer("dialogs", batch, dialogs::insertAll, d -> d.id().hashCode()));
+  }
+
+  @Override
+  public <T> BatchingWriter<T> transactionWriter(
+      String name,
+      BatchSettings batch,
+      ToIntFunction<? super T> laneKey,
+      BiConsumer<Transaction, List<T>> work) {
+    dev.alchemist.core.Checks.token("name", name);
+    dev.alchemist.core.Checks.notNull("settings", batch);
+    dev.alchemist.core.Checks.notNull("laneKey", laneKey);
+    dev.alchemist.core.Checks.notNull("work", work);
+    Consumer<List<T>> sink =
+        rows ->
+            sql.inTransaction(
+                name + ".writer",
+                h -> {
+                  work.accept(transaction, rows);
+                  return null;
+                });
+    return register(writer(name, batch, sink, laneKey::applyAsInt));
   }
 
   private <T> BatchingWriter<T> writer(

@@ -4,11 +4,14 @@ import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.Outbox;
+import java.sql.Array;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
 import org.jspecify.annotations.Nullable;
 
 /** {@link Outbox} on Jdbi, and the reads and deletes of {@link DefaultOutboxRelay}. */
@@ -54,6 +57,47 @@ final class JdbiOutbox implements Outbox {
                 .one();
           }
           return JdbiEventRepository.bind(h.createUpdate(INSERT), event).execute();
+        });
+  }
+
+  @Override
+  public void addAll(Collection<DomainEvent> events) {
+    List<DomainEvent> rows = Batches.copyNonNull("events", events);
+    if (rows.isEmpty()) {
+      return;
+    }
+    sql.inTransaction(
+        Batches.describe("outbox.addAll", rows, DomainEvent::id),
+        h -> {
+          if (sql.dialect == Dialect.POSTGRESQL) {
+            Integer[] keys =
+                rows.stream()
+                    .map(e -> sessionKey(e).hashCode())
+                    .distinct()
+                    .sorted()
+                    .toArray(Integer[]::new);
+            // One round trip for every session of the batch, the locks taken in key order: the
+            // lock function is volatile, so PostgreSQL evaluates it after the sort.
+            Array array = h.getConnection().createArrayOf("integer", keys);
+            try {
+              h.createQuery(
+                      "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?, k) FROM unnest(?)"
+                          + " AS u(k) ORDER BY k) AS session_locks")
+                  .bind(0, SESSION_LOCK_SPACE)
+                  .bind(
+                      1,
+                      (Argument) (position, statement, ctx) -> statement.setArray(position, array))
+                  .mapTo(Long.class)
+                  .one();
+            } finally {
+              array.free();
+            }
+          }
+          return Batches.chunked(
+              rows,
+              sql.chunkSize,
+              () -> h.prepareBatch(INSERT),
+              (batch, e) -> JdbiEventRepository.bind(batch, e).add());
         });
   }
 

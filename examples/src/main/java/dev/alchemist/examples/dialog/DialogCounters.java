@@ -27,14 +27,43 @@ final class DialogCounters {
   final LongAdder errors = new LongAdder();
   final LongAdder frames = new LongAdder();
   final LongAdder previewFrames = new LongAdder();
+  final LongAdder turnsRejected = new LongAdder();
+  private final AtomicInteger storeWaiting = new AtomicInteger();
+  private final AtomicInteger peakStoreWaiting = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private volatile @Nullable String firstError;
 
-  /** A turn began: one more in flight (the peak follows), one more user message sent. */
+  /** A turn began: one more in flight (the peak follows). */
   void turnStarted() {
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-    messagesSent.increment();
+  }
+
+  /**
+   * Admits one more user message to the store's queue if fewer than {@code limit} wait for their
+   * commit; returns how many waited before it when admitted, or -1 (not counted) when refused.
+   */
+  int admitToStore(int limit) {
+    while (true) {
+      int now = storeWaiting.get();
+      if (now >= limit) {
+        return -1;
+      }
+      if (storeWaiting.compareAndSet(now, now + 1)) {
+        peakStoreWaiting.accumulateAndGet(now + 1, Math::max);
+        return now;
+      }
+    }
+  }
+
+  /** One admitted message's commit ended (committed or failed). */
+  void leftStore() {
+    storeWaiting.decrementAndGet();
+  }
+
+  /** User messages waiting for their commit now. */
+  int storeWaiting() {
+    return storeWaiting.get();
   }
 
   /** A turn ended, completed or failed. */
@@ -42,9 +71,20 @@ final class DialogCounters {
     inFlight.decrementAndGet();
     if (failure == null) {
       turnsDone.increment();
+    } else if (rejection(failure)) {
+      turnsRejected.increment();
     } else {
       failed(failure);
     }
+  }
+
+  private static boolean rejection(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TurnRejectedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Counts a failure; only the first is logged (the cause's text, never user content). */
@@ -72,6 +112,8 @@ final class DialogCounters {
         previewFrames.sum(),
         inFlight.get(),
         peakInFlight.get(),
+        turnsRejected.sum(),
+        peakStoreWaiting.get(),
         errors.sum(),
         firstError);
   }

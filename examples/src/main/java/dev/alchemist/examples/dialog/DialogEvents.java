@@ -10,11 +10,13 @@ import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.NatsEvents;
 import dev.alchemist.nats.StreamSpec;
 import dev.alchemist.nats.SubjectSpace;
+import dev.alchemist.store.OutboxPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The dialog service's domain events ({@code <root>.dialog.message.created}, {@code
  * <root>.dialog.reply.completed}, ...): fire and forget on the in-process bus, or on JetStream with
- * an ack per event when {@link DialogOptions#nats()} names a server. One subscription to every
- * subject receives them back and asks the dashboard for a frame.
+ * an ack per event when {@link DialogOptions#nats()} names a server. A turn does not publish them
+ * itself: they commit with its message in the outbox and the store's relay sends them through
+ * {@link #relayPublisher()}. One subscription to every subject receives them back, hands each to
+ * the {@link #onReceived receiver} (the seam where a projection stores them) and asks the dashboard
+ * for a frame.
  *
  * <p>Thread-safe. {@link #close()} closes the subscription, the publisher, then the bus.
  */
@@ -32,19 +37,17 @@ final class DialogEvents implements AutoCloseable {
 
   private final Parts parts = new Parts();
   private final DialogCounters counters;
-  private final Executor blocking;
   private final EventBus bus;
   private final @Nullable NatsEvents nats;
   private final @Nullable JetStreamPublisher publisher;
+  private volatile Consumer<DomainEvent> receiver = e -> {};
 
   DialogEvents(
       DialogOptions options,
       MeterRegistry registry,
       DialogCounters counters,
-      Executor blocking,
       LiveDashboard dashboard) {
     this.counters = counters;
-    this.blocking = blocking;
     SubjectSpace space = SubjectSpace.of(options.subjectRoot());
     try {
       if (options.nats() == null) {
@@ -72,9 +75,13 @@ final class DialogEvents implements AutoCloseable {
       parts.add(
           bus.subscribe(
               space.all(),
-              event -> {
-                counters.eventsReceived.incrementAndGet();
-                dashboard.changed();
+              received -> {
+                try {
+                  receiver.accept(received.event());
+                } finally {
+                  counters.eventsReceived.incrementAndGet();
+                  dashboard.changed();
+                }
               }));
     } catch (RuntimeException e) {
       parts.close();
@@ -92,25 +99,35 @@ final class DialogEvents implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code events} in order without blocking the caller, the thread that completed a
-   * commit or a cache read. The in-process bus only queues each event for its subscribers, so they
-   * go out on the caller's thread; on JetStream a publish blocks under back-pressure, so they go
-   * out on the blocking pool.
+   * What the outbox relay publishes committed events with: on the in-process bus an event is queued
+   * for its subscribers on the relay's thread (done at once); on JetStream the stage completes with
+   * the ack, and only then does the relay delete the outbox row.
    */
-  void publishLater(DomainEvent... events) {
-    counters.eventsPublished.add(events.length);
-    if (publisher == null) {
-      for (DomainEvent e : events) {
-        bus.publish(e);
-      }
-      return;
+  OutboxPublisher relayPublisher() {
+    JetStreamPublisher p = publisher;
+    if (p == null) {
+      return event -> {
+        bus.publish(event);
+        return CompletableFuture.completedFuture(null);
+      };
     }
-    blocking.execute(
-        () -> {
-          for (DomainEvent e : events) {
-            send(e);
-          }
-        });
+    return event ->
+        p.publish(bus.subjects().subject(event), event)
+            .whenComplete(
+                (receipt, e) -> {
+                  if (e == null) {
+                    counters.eventsAcked.increment();
+                  }
+                });
+  }
+
+  /**
+   * Hands every received event to {@code receiver} on the subscription's thread, before it is
+   * counted: where a projection (for example {@code EventProjection.store} of a batch) is wired. An
+   * exception it throws is the subscription's to report; the event still counts as received.
+   */
+  void onReceived(Consumer<DomainEvent> receiver) {
+    this.receiver = receiver;
   }
 
   /** Whether published events are acked (JetStream) rather than fire and forget. */

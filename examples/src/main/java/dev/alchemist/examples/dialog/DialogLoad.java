@@ -145,6 +145,9 @@ public final class DialogLoad {
       for (String timer : STAGES) {
         ops.put(timer, Latency.ofTimer(registry, timer));
       }
+      for (String timer : DialogService.TAIL_TIMERS) {
+        ops.put(timer, Latency.ofTimer(registry, timer));
+      }
       for (String pool : List.of("steps", "blocking")) {
         ops.put(
             DialogService.WORKER_WAIT_TIMER + " (" + pool + ")",
@@ -167,7 +170,9 @@ public final class DialogLoad {
           gets[1],
           peakHeap.get(),
           ProcessMemory.read(),
-          service.metricsUri());
+          service.metricsUri(),
+          o.maxStoreWaiting(),
+          o.ackBeforeCommit());
     } finally {
       monitor.shutdownNow();
     }
@@ -208,7 +213,7 @@ public final class DialogLoad {
     out.printf(
         Locale.ROOT,
         "[%5.1fs] dialogs %s  turns %s (in flight %d)  messages %s  events %s (%s/s)  dashboard %d"
-            + " fps  dialog.post p99 %s ms  errors %d%n",
+            + " fps  dialog.post p99 %s ms  rejected %d  errors %d%n",
         (System.nanoTime() - start) / 1e9,
         DialogReport.n(s.dialogsOpened()),
         DialogReport.n(s.turnsDone()),
@@ -218,6 +223,7 @@ public final class DialogLoad {
         DialogReport.n(s.eventsReceived() - lastEvents[0]),
         s.dashboardFrames() - lastFrames[0],
         DialogReport.ms(post.p99Millis()),
+        s.turnsRejected(),
         s.errors());
     lastEvents[0] = s.eventsReceived();
     lastFrames[0] = s.dashboardFrames();

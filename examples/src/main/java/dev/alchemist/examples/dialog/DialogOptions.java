@@ -31,6 +31,13 @@ import org.jspecify.annotations.Nullable;
  * @param tokensPerSecond simulated model: token rate
  * @param metricsPort port of the Prometheus endpoint on loopback; 0 picks a free one
  * @param writerLanes batches the message writer commits at once (its {@code concurrency})
+ * @param maxStoreWaiting turns whose user message may wait for its commit at once; one more is
+ *     rejected at once with {@link TurnRejectedException} (HTTP 429) instead of queueing
+ * @param ackBeforeCommit <b>trades durability for latency</b>: a turn's post completes when its
+ *     user message is queued to the batching writer, not when PostgreSQL (or H2) has committed it.
+ *     A message acknowledged this way is <b>lost if the process dies</b> before its batch commits
+ *     (at most the writer's {@code maxDelay} plus one batch's write later). Off by default: the
+ *     post waits for the commit
  * @param warmUpUsers users of the throwaway embedded warm-up run before the measured one; 0 = none
  * @param prefix when set: subject root, stream name, cache key prefix and database schema are
  *     derived from it, so runs against shared servers never collide
@@ -57,10 +64,22 @@ public record DialogOptions(
     double tokensPerSecond,
     int metricsPort,
     int writerLanes,
+    int maxStoreWaiting,
+    boolean ackBeforeCommit,
     int warmUpUsers,
     @Nullable String prefix,
     boolean cleanup,
     boolean progress) {
+
+  /**
+   * Default of {@link #maxStoreWaiting()}. Measured with 1,000 dialogs (each has at most one user
+   * message waiting, so 1,000 is the ceiling at the guide's concurrency): the most messages waiting
+   * at once were 44 in the demo on embedded H2 and 158 to 176 in {@code LoadScenario} on PostgreSQL
+   * with other builds running, where that commit's p99 was 125 to 227 ms. 500 is about three times
+   * that worst case: a store so far behind that a turn would queue for most of a second, and never
+   * refused at the guide's load on this machine.
+   */
+  public static final int DEFAULT_MAX_STORE_WAITING = 500;
 
   /** Usage text printed by {@code --help} and after a bad flag. */
   public static final String USAGE =
@@ -88,6 +107,12 @@ public record DialogOptions(
           "  --tokens-per-second R   simulated model: token rate (50)",
           "  --metrics-port P        Prometheus endpoint port on loopback, 0 = any free (0)",
           "  --writer-lanes N        message batches committed at once, 1 to 4 (1)",
+          "  --max-store-waiting N   turns waiting for their message's commit beyond which a"
+              + " turn is rejected (HTTP 429), counted ("
+              + DEFAULT_MAX_STORE_WAITING
+              + ")",
+          "  --ack-before-commit     a post completes when its message is queued, not committed:"
+              + " LOST if the process dies before the batch commits (off)",
           "  --warm-up N             users of an embedded warm-up before the clock, 0 = none"
               + " (300)",
           "  --prefix P              isolate the run: subject root, stream, cache keys, schema",
@@ -109,7 +134,10 @@ public record DialogOptions(
     List<String> switches = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--cleanup") || a.equals("--quiet") || a.equals("--help")) {
+      if (a.equals("--cleanup")
+          || a.equals("--quiet")
+          || a.equals("--help")
+          || a.equals("--ack-before-commit")) {
         switches.add(a);
         continue;
       }
@@ -155,6 +183,8 @@ public record DialogOptions(
             doubleValue(v, "--tokens-per-second", 50),
             intValue(v, "--metrics-port", 0, 0),
             intValue(v, "--writer-lanes", 1, 1),
+            intValue(v, "--max-store-waiting", DEFAULT_MAX_STORE_WAITING, 1),
+            switches.contains("--ack-before-commit"),
             intValue(v, "--warm-up", 300, 0),
             v.get("--prefix"),
             switches.contains("--cleanup"),
@@ -245,6 +275,7 @@ public record DialogOptions(
           "--tokens-per-second",
           "--metrics-port",
           "--writer-lanes",
+          "--max-store-waiting",
           "--warm-up",
           "--prefix");
 

@@ -26,6 +26,9 @@ import java.util.Map;
  * @param peakHeapBytes largest heap use seen (sampled every 250 ms)
  * @param memory peak and current resident set size at the end
  * @param metricsUri where the Prometheus endpoint listened
+ * @param maxStoreWaiting the admission bound ({@link DialogOptions#maxStoreWaiting()})
+ * @param ackBeforeCommit whether posts completed before their commit ({@link
+ *     DialogOptions#ackBeforeCommit()}): durability traded for latency
  */
 public record DialogReport(
     int users,
@@ -43,7 +46,14 @@ public record DialogReport(
     long cacheHits,
     long peakHeapBytes,
     ProcessMemory memory,
-    String metricsUri) {
+    String metricsUri,
+    int maxStoreWaiting,
+    boolean ackBeforeCommit) {
+
+  /** What the report says about durability when posts completed before their commit. */
+  public static final String ACK_BEFORE_COMMIT_WARNING =
+      "--ack-before-commit: a post completed when its message was queued to the writer, before the"
+          + " commit; such a message is LOST if the process dies before its batch commits";
 
   /** Events received per second of the run. */
   public double eventsPerSecond() {
@@ -139,6 +149,21 @@ public record DialogReport(
         row(
             "RSS peak (VmHWM) / now (VmRSS)",
             mb(memory.peakRssBytes()) + " / " + mb(memory.rssBytes())));
+    rows.add(
+        row(
+            "turns rejected at once (HTTP 429)",
+            n(s.turnsRejected())
+                + " (messages waiting for their commit: peak "
+                + n(s.peakStoreWaiting())
+                + ", bound --max-store-waiting "
+                + n(maxStoreWaiting)
+                + ")"));
+    rows.add(
+        row(
+            "post acknowledged",
+            ackBeforeCommit
+                ? "when queued, BEFORE the commit (--ack-before-commit: lost if the process dies)"
+                : "after the commit"));
     rows.add(row("errors", n(s.errors())));
     table(out, new String[] {"figure", "value"}, rows);
 
@@ -153,6 +178,9 @@ public record DialogReport(
         "%np50/p99 come from the Micrometer histogram buckets (interpolated like Prometheus'"
             + " histogram_quantile).%nPrometheus endpoint was %s (closed with the demo).%n",
         metricsUri);
+    if (ackBeforeCommit) {
+      out.println("DURABILITY: " + ACK_BEFORE_COMMIT_WARNING + ".");
+    }
     List<String> problems = inconsistencies();
     if (!problems.isEmpty()) {
       out.println("INCONSISTENT: " + String.join("; ", problems));

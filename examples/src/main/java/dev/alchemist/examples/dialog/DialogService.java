@@ -21,16 +21,26 @@ import dev.alchemist.metrics.AlchemistMetrics;
 import dev.alchemist.metrics.MetricsEndpoint;
 import dev.alchemist.metrics.MetricsEndpointSettings;
 import dev.alchemist.metrics.RequestTracker;
+import dev.alchemist.store.WriterOverloadedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +50,19 @@ import org.slf4j.LoggerFactory;
  * does when a user sends a message:
  *
  * <ol>
- *   <li>persist the user's message through the store's batching writer ({@link DialogStore});
+ *   <li>admit the turn or refuse it at once ({@link TurnRejectedException}, HTTP 429) when too many
+ *       messages wait for the store;
+ *   <li>persist the user's message through the store's batching writer ({@link DialogStore}), its
+ *       {@code message.created} event in the transactional outbox of the same transaction;
  *   <li>read the dialog history through the cache ({@link CachePolicy#DIALOG_HISTORY}, loaded from
  *       the repository's {@code lastN} on a miss: {@link DialogHistories});
  *   <li>stream the model's answer through {@link ChatStreamer} (buffered chunks), previewing it per
  *       dialog through a {@link KeyedDebouncer} ({@link AnswerReader});
  *   <li>persist the answer and write the new history back to the cache;
- *   <li>publish domain events ({@code <root>.dialog.message.created}, {@code
- *       <root>.dialog.reply.completed}) on the event bus ({@link DialogEvents});
+ *   <li>the domain events ({@code <root>.dialog.message.created}, {@code
+ *       <root>.dialog.reply.completed}) commit with their messages in the outbox; the store's
+ *       outbox relay publishes them on the event bus ({@link DialogEvents}), so a crash between
+ *       commit and publish loses none;
  *   <li>the live dashboard (events received, messages, chunks streamed, turns in flight) is
  *       re-rendered through a {@link DebouncedUpdater} on every event and chunk, at most 60
  *       frames/s ({@link LiveDashboard});
@@ -72,6 +87,19 @@ public final class DialogService implements AutoCloseable {
   /** Time from a step's hand-off to the worker pool until a worker starts it. */
   public static final String WORKER_WAIT_TIMER = "dialog.worker.wait";
 
+  /**
+   * Turns refused at once with {@link TurnRejectedException} (HTTP 429), tagged {@code
+   * reason=store_busy|writer_full}.
+   */
+  public static final String REJECTED_COUNTER = "alchemist.dialog.turns.rejected";
+
+  /**
+   * Timers of other libraries the report reads quantiles of: HikariCP's wait for a pool connection
+   * and the JVM's GC pauses.
+   */
+  public static final List<String> TAIL_TIMERS =
+      List.of("hikaricp.connections.acquire", "jvm.gc.pause");
+
   /** Messages kept in a cached history and sent to the model as context. */
   public static final int HISTORY_LIMIT = 20;
 
@@ -87,15 +115,23 @@ public final class DialogService implements AutoCloseable {
   private final DialogHistories histories;
   private final DialogEvents events;
   private final ChatStreamer streamer;
+  private final Counter rejectedStoreBusy;
+  private final Counter rejectedWriterFull;
   private boolean closed;
 
-  private DialogService(DialogOptions options) {
+  private DialogService(DialogOptions options, @Nullable ScheduledExecutorService storeScheduler) {
     this.options = options;
     try {
+      // Histograms for the pool's connection wait and the GC pauses too, so that the report breaks
+      // the tail down into them like the SDK's own timers: configured before any meter registers.
+      PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      own.config().meterFilter(histograms(TAIL_TIMERS));
+      parts.add(own::close); // closed after the metrics, which leave a given registry open
       metrics =
           parts.add(
               AlchemistMetrics.builder()
                   .application("dialog-service")
+                  .registry(own)
                   .endpoint(MetricsEndpointSettings.builder().port(options.metricsPort()).build())
                   .build());
       MeterRegistry registry = metrics.registry();
@@ -105,11 +141,16 @@ public final class DialogService implements AutoCloseable {
       dashboard = parts.add(new LiveDashboard(metrics, counters));
       pools = parts.add(new DialogPools(registry));
       steps = pools.steps();
-      store = parts.add(new DialogStore(options, registry));
+      // Before the store, so closed after it: the store's close() relays its last events to it.
+      events = parts.add(new DialogEvents(options, registry, counters, dashboard));
+      store =
+          parts.add(
+              new DialogStore(
+                  options, registry, counters, events.relayPublisher(), storeScheduler));
       histories =
           parts.add(new DialogHistories(options, registry, store, pools.blocking(), counters));
-      events =
-          parts.add(new DialogEvents(options, registry, counters, pools.blocking(), dashboard));
+      rejectedStoreBusy = rejected(registry, TurnRejectedException.Reason.STORE_BUSY);
+      rejectedWriterFull = rejected(registry, TurnRejectedException.Reason.WRITER_FULL);
       streamer =
           parts.add(
               ChatStreamer.builder()
@@ -129,7 +170,15 @@ public final class DialogService implements AutoCloseable {
    *     be reached
    */
   public static DialogService start(DialogOptions options) {
-    return new DialogService(options);
+    return new DialogService(options, null);
+  }
+
+  /**
+   * As {@link #start(DialogOptions)}, with the store's writers draining on {@code storeScheduler}
+   * (left open at close): a test blocks it to hold every batch back.
+   */
+  static DialogService start(DialogOptions options, ScheduledExecutorService storeScheduler) {
+    return new DialogService(options, storeScheduler);
   }
 
   /**
@@ -143,11 +192,10 @@ public final class DialogService implements AutoCloseable {
         "dialog.open",
         () ->
             store
-                .open(dialog)
+                .open(dialog, DialogEvents.event(dialog, "dialog", "opened", "{}"))
                 .thenComposeAsync(
                     v -> {
                       counters.dialogsOpened.increment();
-                      events.publishLater(DialogEvents.event(dialog, "dialog", "opened", "{}"));
                       // Write-through: a new dialog's history is known to be empty, so its first
                       // turn finds it in the cache instead of querying the store for nothing.
                       return histories.put(DialogHistory.empty(dialog.id()));
@@ -163,32 +211,44 @@ public final class DialogService implements AutoCloseable {
 
   /**
    * One turn: the user says {@code text}, the model answers. The future completes when the answer
-   * is persisted and its events are published; it fails if any step failed (also counted in {@link
-   * DialogStats#errors()}).
+   * and its events are committed (the outbox relay publishes them after); it fails if any step
+   * failed (also counted in {@link DialogStats#errors()}).
+   *
+   * <p>Admission: when {@link DialogOptions#maxStoreWaiting()} user messages already wait for their
+   * commit, or the writer's queue is full, the future fails at once with {@link
+   * TurnRejectedException} (HTTP 429, counted in {@link DialogStats#turnsRejected()} and {@link
+   * #REJECTED_COUNTER}): nothing of the turn is stored or published.
    */
   public CompletableFuture<Void> turn(Dialog dialog, String text) {
     UUID id = dialog.id();
     counters.turnStarted();
     Message user = Message.of(id, MessageRole.USER, text, Instant.now(), words(text));
     // No step of the dialog API parks a thread: the commit, the cache read and the model call are
-    // asynchronous, and the event, which the client does not wait for, goes out on a worker.
+    // asynchronous. The message's event commits with it in the outbox; the relay publishes it.
+    AtomicReference<CompletableFuture<Void>> commit = new AtomicReference<>();
     CompletableFuture<Posted> posted =
         tracker.trackAsync(
             "dialog.post",
-            () ->
-                tracker
-                    .trackAsync("dialog.persist", () -> persist(user))
-                    // Off the writer's thread, which completes every row of a batch in turn.
-                    .thenComposeAsync(
-                        v -> {
-                          events.publishLater(
-                              DialogEvents.event(
-                                  dialog, "message", "created", DialogEvents.payload(user)));
-                          return tracker.trackAsync(
-                              "dialog.history", () -> histories.context(id, user));
-                        },
-                        steps)
-                    .thenApply(context -> new Posted(context, streamer.stream(request(context)))));
+            () -> {
+              CompletableFuture<Void> committed;
+              try {
+                committed = admit(dialog, user);
+              } catch (TurnRejectedException rejected) {
+                return CompletableFuture.failedFuture(rejected); // no commit to time
+              }
+              commit.set(committed);
+              // With --ack-before-commit the post goes on once the message is queued; the answer
+              // is saved only after that commit, so a failed one still fails the turn.
+              CompletableFuture<Void> acked =
+                  options.ackBeforeCommit() ? CompletableFuture.completedFuture(null) : committed;
+              return tracker
+                  .trackAsync("dialog.persist", () -> acked)
+                  // Off the writer's thread, which completes every row of a batch in turn.
+                  .thenComposeAsync(
+                      v -> tracker.trackAsync("dialog.history", () -> histories.context(id, user)),
+                      steps)
+                  .thenApply(context -> new Posted(context, streamer.stream(request(context))));
+            });
     return posted
         .thenCompose(
             p ->
@@ -198,8 +258,58 @@ public final class DialogService implements AutoCloseable {
                     .thenCompose(
                         answer ->
                             tracker.trackAsync(
-                                "dialog.save", () -> save(dialog, p.context(), answer))))
+                                "dialog.save",
+                                () ->
+                                    commit
+                                        .get()
+                                        .thenCompose(v -> save(dialog, p.context(), answer)))))
         .whenComplete((v, e) -> counters.turnEnded(e));
+  }
+
+  /**
+   * Queues the user's message and its event to the writer, or refuses the turn.
+   *
+   * @return completes when they are committed
+   * @throws TurnRejectedException when refused (counted), nothing queued
+   */
+  private CompletableFuture<Void> admit(Dialog dialog, Message user) {
+    int limit = options.maxStoreWaiting();
+    if (counters.admitToStore(limit) < 0) {
+      rejectedStoreBusy.increment();
+      throw new TurnRejectedException(
+          TurnRejectedException.Reason.STORE_BUSY, counters.storeWaiting(), limit, null);
+    }
+    CompletableFuture<Void> commit =
+        store.persist(
+            user, DialogEvents.event(dialog, "message", "created", DialogEvents.payload(user)));
+    if (commit.isCompletedExceptionally()) {
+      Throwable failure = commit.handle((v, e) -> e).join();
+      Throwable root =
+          failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
+      if (root instanceof WriterOverloadedException full) {
+        counters.leftStore();
+        rejectedWriterFull.increment();
+        throw new TurnRejectedException(
+            TurnRejectedException.Reason.WRITER_FULL, full.pending(), full.maxPending(), full);
+      }
+    }
+    counters.messagesSent.increment();
+    return commit.whenComplete(
+        (v, e) -> {
+          counters.leftStore();
+          if (e == null) {
+            counters.messagesPersisted.incrementAndGet();
+          }
+        });
+  }
+
+  private static Counter rejected(MeterRegistry registry, TurnRejectedException.Reason reason) {
+    return Counter.builder(REJECTED_COUNTER)
+        .description("Dialog turns refused at once (HTTP 429) instead of queued for the store")
+        .tag("reason", reason.tag())
+        .register(registry);
   }
 
   /** Counts a failure of the driver itself (for example a dialog that could not be opened). */
@@ -261,15 +371,21 @@ public final class DialogService implements AutoCloseable {
   }
 
   /**
-   * Publishes one domain event: fire and forget on the in-process bus, with an ack on JetStream.
-   * Blocking only under JetStream back-pressure ({@code maxInFlight} acks outstanding).
+   * Hands every event that comes back through the service's subscription to {@code receiver}: the
+   * seam where a projection stores them (for example into {@code events} and {@code domain_stats}).
+   * Called on the subscription's thread; set it before the first turn.
+   */
+  public void onEventReceived(java.util.function.Consumer<DomainEvent> receiver) {
+    events.onReceived(java.util.Objects.requireNonNull(receiver, "receiver"));
+  }
+
+  /**
+   * Publishes one domain event directly, not through the outbox (the load scenario's event capacity
+   * phase): fire and forget on the in-process bus, with an ack on JetStream. Blocking only under
+   * JetStream back-pressure ({@code maxInFlight} acks outstanding).
    */
   public void publish(DomainEvent event) {
     events.publish(event);
-  }
-
-  private CompletableFuture<Void> persist(Message message) {
-    return store.persist(message).thenRun(counters.messagesPersisted::incrementAndGet);
   }
 
   private ChatRequest request(DialogHistory context) {
@@ -289,23 +405,33 @@ public final class DialogService implements AutoCloseable {
             answer.text(),
             Instant.now(),
             (int) Math.min(Integer.MAX_VALUE, answer.summary().tokens()));
-    return persist(reply)
-        .thenComposeAsync(
-            v -> {
-              events.publishLater(
-                  DialogEvents.event(dialog, "message", "created", DialogEvents.payload(reply)),
-                  DialogEvents.event(
-                      dialog,
-                      "reply",
-                      "completed",
-                      "{\"tokens\":"
-                          + answer.summary().tokens()
-                          + ",\"firstTokenMs\":"
-                          + answer.summary().timeToFirstToken().toMillis()
-                          + "}"));
-              return histories.put(context.append(reply, HISTORY_LIMIT));
-            },
-            steps);
+    // The answer and its two events commit together; the relay publishes the events after.
+    return store
+        .persist(
+            reply,
+            DialogEvents.event(dialog, "message", "created", DialogEvents.payload(reply)),
+            DialogEvents.event(
+                dialog,
+                "reply",
+                "completed",
+                "{\"tokens\":"
+                    + answer.summary().tokens()
+                    + ",\"firstTokenMs\":"
+                    + answer.summary().timeToFirstToken().toMillis()
+                    + "}"))
+        .thenRun(counters.messagesPersisted::incrementAndGet)
+        .thenComposeAsync(v -> histories.put(context.append(reply, HISTORY_LIMIT)), steps);
+  }
+
+  private static MeterFilter histograms(List<String> names) {
+    return new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig c) {
+        return names.contains(id.getName())
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(c)
+            : c;
+      }
+    };
   }
 
   private static int words(String text) {

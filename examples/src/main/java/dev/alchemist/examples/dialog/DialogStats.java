@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param previewFrames per-dialog preview frames the keyed debouncer delivered
  * @param turnsInFlight turns being answered now
  * @param peakTurnsInFlight most turns answered at once
+ * @param turnsRejected turns refused at once with {@link TurnRejectedException} (HTTP 429); not
+ *     counted as sent, their messages never reached the store
+ * @param peakStoreWaiting most user messages waiting for their commit at once (the admission bound
+ *     {@link DialogOptions#maxStoreWaiting()} applies to this count)
  * @param errors failed turns, publishes and dialog opens
  * @param firstError the first failure, or null
  */
@@ -35,5 +39,7 @@ public record DialogStats(
     long previewFrames,
     int turnsInFlight,
     int peakTurnsInFlight,
+    long turnsRejected,
+    int peakStoreWaiting,
     long errors,
     @Nullable String firstError) {}

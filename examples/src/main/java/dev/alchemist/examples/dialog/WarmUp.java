@@ -55,6 +55,10 @@ public final class WarmUp {
     args.addAll(List.of("--first-token", "5ms", "--tokens-per-second", "2000"));
     args.addAll(List.of("--tokens", String.valueOf(run.tokensPerAnswer())));
     args.addAll(List.of("--writer-lanes", String.valueOf(run.writerLanes())));
+    args.addAll(List.of("--max-store-waiting", String.valueOf(run.maxStoreWaiting())));
+    if (run.ackBeforeCommit()) {
+      args.add("--ack-before-commit");
+    }
     args.addAll(List.of("--warm-up", "0", "--quiet"));
     return DialogOptions.parse(args.toArray(String[]::new));
   }
