@@ -36,15 +36,18 @@ import dev.alchemist.metrics.MetricsEndpointSettings;
 import dev.alchemist.metrics.RequestTracker;
 import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventBus;
+import dev.alchemist.nats.EventConsumer;
 import dev.alchemist.nats.InProcessEventBus;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.NatsEvents;
 import dev.alchemist.nats.NatsTls;
+import dev.alchemist.nats.ReceivedEvent;
 import dev.alchemist.nats.StreamSpec;
 import dev.alchemist.store.AlchemistDatabase;
 import dev.alchemist.store.BatchSettings;
 import dev.alchemist.store.BatchingWriter;
+import dev.alchemist.store.EventProjection;
 import dev.alchemist.store.MessageCursor;
 import dev.alchemist.store.MessagePage;
 import dev.alchemist.store.OutboxRelay;
@@ -284,6 +287,21 @@ final class DocsSnippets {
         event -> publisher.publish(events.subjects().subject(event), event),   // Nats-Msg-Id = event id
         OutboxRelaySettings.defaults())) {
       // runs until closed
+    }
+    // snippet:end
+  }
+
+  static void projection(AlchemistDatabase db, NatsEvents events, StreamSpec spec) {
+    // snippet:begin
+    EventProjection projection = db.eventProjection();
+    try (EventConsumer projector = events.consumeBatches(
+        ConsumerSettings.builder(spec.name(), "projection")
+            .filter(events.subjects().all())
+            .batchSize(1000)                                    // up to 1,000 events per transaction
+            .backoff(Duration.ofMillis(250)).maxDeliver(1000)   // outlive a database outage
+            .build(),
+        batch -> projection.store(batch.stream().map(ReceivedEvent::event).toList()))) {
+      // each batch is acked after its commit; a redelivered event is skipped by its id
     }
     // snippet:end
   }
