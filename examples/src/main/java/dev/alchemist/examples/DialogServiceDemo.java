@@ -1,5 +1,6 @@
 package dev.alchemist.examples;
 
+import dev.alchemist.core.DomainStats;
 import dev.alchemist.examples.dialog.DialogLoad;
 import dev.alchemist.examples.dialog.DialogOptions;
 import dev.alchemist.examples.dialog.DialogReport;
@@ -70,8 +71,26 @@ public final class DialogServiceDemo {
               .plus(options.duration() == null ? Duration.ZERO : options.duration());
       DialogReport report = new DialogLoad(service, out).run(guard);
       report.print(out);
+      printDomainStats(out, service.domainStats());
       GuideTargets.print(out, GuideTargets.of(report, options));
       return report;
+    }
+  }
+
+  /** What the dashboard shows of {@code domain_stats}: the projection's rollups, per domain. */
+  static void printDomainStats(PrintStream out, java.util.List<DomainStats> stats) {
+    out.println("  domain_stats (last hour, from the rollups the projection keeps):");
+    if (stats.isEmpty()) {
+      out.println("    (no events)");
+    }
+    for (DomainStats s : stats) {
+      out.printf(
+          Locale.ROOT,
+          "    %-10s %,d events, %,d sessions, last at %s%n",
+          s.domain(),
+          s.eventCount(),
+          s.uniqueSessions(),
+          s.lastEventAt());
     }
   }
 }

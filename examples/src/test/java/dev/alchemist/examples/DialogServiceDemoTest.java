@@ -84,7 +84,15 @@ class DialogServiceDemoTest {
         .containsPattern("\\| dialog API p99 \\| < 100 ms \\| .* \\| (PASS|\\*\\*FAIL\\*\\*) \\|")
         .containsPattern("\\| concurrent dialogs \\| >= 1,000 \\| .* \\| report \\|")
         .containsPattern("\\| consistency \\| nothing lost \\| .* \\| PASS \\|")
-        .doesNotContain("INCONSISTENT");
+        .doesNotContain("INCONSISTENT")
+        // Every event went outbox -> relay -> bus -> projection -> rollups, counted once.
+        .contains("domain_stats (last hour, from the rollups the projection keeps):")
+        .containsPattern(
+            "dialog\\s+"
+                + String.format(java.util.Locale.ROOT, "%,d", s.eventsPublished())
+                + " events, "
+                + USERS
+                + " sessions");
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.alchemist.examples.dialog;
 
+import dev.alchemist.core.DomainStats;
+import java.util.List;
+
 /**
  * One frame of the live dashboard: what a browser tab would render. Immutable.
  *
@@ -7,7 +10,14 @@ package dev.alchemist.examples.dialog;
  * @param messages messages persisted so far
  * @param chunks answer chunks streamed so far
  * @param turnsInFlight turns being answered right now
+ * @param domainStats {@code domain_stats} per domain, as last read (every second) from the store's
+ *     rollups
  * @param atNanos when the frame was built ({@link System#nanoTime()})
  */
 public record DashboardFrame(
-    long events, long messages, long chunks, int turnsInFlight, long atNanos) {}
+    long events,
+    long messages,
+    long chunks,
+    int turnsInFlight,
+    List<DomainStats> domainStats,
+    long atNanos) {}

@@ -1,5 +1,7 @@
 package dev.alchemist.examples.dialog;
 
+import dev.alchemist.core.DomainStats;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,6 +18,10 @@ final class DialogCounters {
   private static final Logger log = LoggerFactory.getLogger(DialogService.class);
 
   final LongAdder dialogsOpened = new LongAdder();
+
+  /** {@code domain_stats} as last read from the store, for the dashboard's frames. */
+  volatile List<DomainStats> domainStats = List.of();
+
   final LongAdder messagesSent = new LongAdder();
   final AtomicLong messagesPersisted = new AtomicLong();
   final LongAdder eventsPublished = new LongAdder();
@@ -125,6 +131,7 @@ final class DialogCounters {
         messagesPersisted.get(),
         chunks.sum(),
         inFlight.get(),
+        domainStats,
         System.nanoTime());
   }
 }

@@ -3,17 +3,22 @@ package dev.alchemist.examples.dialog;
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.core.Message;
+import dev.alchemist.nats.ConsumerSettings;
 import dev.alchemist.nats.EventBus;
 import dev.alchemist.nats.InProcessEventBus;
 import dev.alchemist.nats.JetStreamPublisher;
 import dev.alchemist.nats.JetStreamPublisherSettings;
 import dev.alchemist.nats.NatsEvents;
+import dev.alchemist.nats.ReceivedEvent;
 import dev.alchemist.nats.StreamSpec;
 import dev.alchemist.nats.SubjectSpace;
+import dev.alchemist.store.EventProjection;
 import dev.alchemist.store.OutboxPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * an ack per event when {@link DialogOptions#nats()} names a server. A turn does not publish them
  * itself: they commit with its message in the outbox and the store's relay sends them through
  * {@link #relayPublisher()}. One subscription to every subject receives them back, hands each to
- * the {@link #onReceived receiver} (the seam where a projection stores them) and asks the dashboard
- * for a frame.
+ * the projection ({@link #projectInto}) on the in-process bus and to the {@link #onReceived
+ * receiver} (a host's own seam), and asks the dashboard for a frame.
  *
  * <p>Thread-safe. {@link #close()} closes the subscription, the publisher, then the bus.
  */
@@ -41,6 +46,8 @@ final class DialogEvents implements AutoCloseable {
   private final @Nullable NatsEvents nats;
   private final @Nullable JetStreamPublisher publisher;
   private volatile Consumer<DomainEvent> receiver = e -> {};
+  private volatile Consumer<DomainEvent> projector = e -> {};
+  private final String streamName;
 
   DialogEvents(
       DialogOptions options,
@@ -48,6 +55,7 @@ final class DialogEvents implements AutoCloseable {
       DialogCounters counters,
       LiveDashboard dashboard) {
     this.counters = counters;
+    this.streamName = options.streamName();
     SubjectSpace space = SubjectSpace.of(options.subjectRoot());
     try {
       if (options.nats() == null) {
@@ -77,6 +85,7 @@ final class DialogEvents implements AutoCloseable {
               space.all(),
               received -> {
                 try {
+                  projector.accept(received.event());
                   receiver.accept(received.event());
                 } finally {
                   counters.eventsReceived.incrementAndGet();
@@ -128,6 +137,36 @@ final class DialogEvents implements AutoCloseable {
    */
   void onReceived(Consumer<DomainEvent> receiver) {
     this.receiver = receiver;
+  }
+
+  /**
+   * Projects every event into {@code store}'s {@code events} table and {@code domain_stats}
+   * rollups. On JetStream a durable batch consumer of the stream stores each batch idempotently in
+   * one transaction and acks it after the commit (at least once + idempotent = exactly once); on
+   * the in-process bus, which delivers each event once, the subscription's events go through a
+   * batching writer. Close the returned consumer before the store.
+   */
+  AutoCloseable projectInto(DialogStore store) {
+    NatsEvents n = nats;
+    if (n == null) {
+      projector = store::project;
+      return () -> projector = e -> {};
+    }
+    EventProjection projection = store.projection();
+    return n.consumeBatches(
+        ConsumerSettings.builder(streamName, "dialog-projection")
+            .filter(bus.subjects().all())
+            .batchSize(1000)
+            .backoff(Duration.ofMillis(250)) // outlive a database outage rather than dead-letter
+            .maxDeliver(1000)
+            .build(),
+        batch -> {
+          List<DomainEvent> list = new ArrayList<>(batch.size());
+          for (ReceivedEvent r : batch) {
+            list.add(r.event());
+          }
+          projection.store(list);
+        });
   }
 
   /** Whether published events are acked (JetStream) rather than fire and forget. */

@@ -12,6 +12,7 @@ import dev.alchemist.cache.CachePolicy;
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DialogHistory;
 import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.DomainStats;
 import dev.alchemist.core.Message;
 import dev.alchemist.core.MessageRole;
 import dev.alchemist.core.flow.DebouncedUpdater;
@@ -38,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -147,6 +149,18 @@ public final class DialogService implements AutoCloseable {
           parts.add(
               new DialogStore(
                   options, registry, counters, events.relayPublisher(), storeScheduler));
+      // After the store, so closed before it: events into the events table and domain_stats.
+      parts.add(events.projectInto(store));
+      // What the dashboard shows of domain_stats, read once a second (cheap: the rollups).
+      ScheduledExecutorService statsReader =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "dialog-domain-stats");
+                t.setDaemon(true);
+                return t;
+              });
+      parts.add(statsReader::shutdownNow);
+      statsReader.scheduleWithFixedDelay(this::readDomainStats, 1, 1, TimeUnit.SECONDS);
       histories =
           parts.add(new DialogHistories(options, registry, store, pools.blocking(), counters));
       rejectedStoreBusy = rejected(registry, TurnRejectedException.Reason.STORE_BUSY);
@@ -337,6 +351,24 @@ public final class DialogService implements AutoCloseable {
       return false;
     } finally {
       dashboard.flush();
+    }
+  }
+
+  /**
+   * {@code domain_stats} as the dashboard shows it: per domain over the last hour, from the store's
+   * rollups, after what the in-process projection holds is committed.
+   */
+  public List<DomainStats> domainStats() {
+    store.flushProjection().exceptionally(e -> null).join();
+    readDomainStats();
+    return counters.domainStats;
+  }
+
+  private void readDomainStats() {
+    try {
+      counters.domainStats = store.domainStats();
+    } catch (RuntimeException e) {
+      counters.errors.increment(); // the dashboard keeps the last numbers it had
     }
   }
 

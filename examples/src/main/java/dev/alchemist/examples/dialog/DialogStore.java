@@ -2,10 +2,12 @@ package dev.alchemist.examples.dialog;
 
 import dev.alchemist.core.Dialog;
 import dev.alchemist.core.DomainEvent;
+import dev.alchemist.core.DomainStats;
 import dev.alchemist.core.Message;
 import dev.alchemist.store.AlchemistDatabase;
 import dev.alchemist.store.BatchSettings;
 import dev.alchemist.store.BatchingWriter;
+import dev.alchemist.store.EventProjection;
 import dev.alchemist.store.OutboxPublisher;
 import dev.alchemist.store.OutboxRelay;
 import dev.alchemist.store.OutboxRelaySettings;
@@ -45,6 +47,7 @@ final class DialogStore implements AutoCloseable {
 
   private final Parts parts = new Parts();
   private final AlchemistDatabase db;
+  private final BatchingWriter<DomainEvent> projected;
   private final BatchingWriter<Change<Message>> messages;
   private final BatchingWriter<Change<Dialog>> dialogs;
   private final OutboxRelay relay;
@@ -64,6 +67,16 @@ final class DialogStore implements AutoCloseable {
     this.counters = counters;
     try {
       db = parts.add(database(options, registry, scheduler));
+      // The in-process bus's projection: received events into events and the domain_stats
+      // rollups, batched. Closed after the writers and the relay, so it takes their last events.
+      projected =
+          parts.add(
+              db.eventWriter(
+                  BatchSettings.builder()
+                      .maxBatchSize(1000)
+                      .maxDelay(Duration.ofMillis(50))
+                      .maxPending(100_000)
+                      .build()));
       messages =
           parts.add(
               db.transactionWriter(
@@ -123,6 +136,36 @@ final class DialogStore implements AutoCloseable {
    */
   CompletableFuture<Void> persist(Message message, DomainEvent... events) {
     return committed(messages.submit(new Change<>(message, List.of(events))), events.length);
+  }
+
+  /**
+   * Stores a received event into {@code events} and the {@code domain_stats} rollups, batched (the
+   * in-process bus's projection; it delivers each event once). A failure is counted as an error.
+   */
+  void project(DomainEvent event) {
+    projected
+        .submit(event)
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                counters.errors.increment();
+              }
+            });
+  }
+
+  /** Stores a JetStream projection's batch idempotently, with its rollups, in one transaction. */
+  EventProjection projection() {
+    return db.eventProjection();
+  }
+
+  /** {@code domain_stats} now: read from the rollups, cheap at any event rate. */
+  List<DomainStats> domainStats() {
+    return db.domainStats().all();
+  }
+
+  /** Commits what the in-process projection holds. */
+  CompletableFuture<Void> flushProjection() {
+    return projected.flush();
   }
 
   /** Counts the events of a committed change as published: the relay now owes them to the bus. */
@@ -223,8 +266,8 @@ final class DialogStore implements AutoCloseable {
     AlchemistDatabase.Builder b =
         AlchemistDatabase.builder()
             .meterRegistry(registry)
-            // The demo reads no domain_stats; the maintenance runs once at start, no schedule
-            // needed.
+            // The maintenance (partitions ahead, retention, pruning of rollups) runs once at
+            // start: enough for a demo's lifetime.
             .maintenanceInterval(Duration.ZERO);
     if (scheduler != null) {
       b.scheduler(scheduler);
