@@ -40,6 +40,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A durable pull consumer. jnats' {@code consume()} pulls batches of {@code batchSize} and keeps
@@ -299,16 +300,41 @@ public final class PullConsumer implements EventConsumer {
    * returns, and none is ever missing.
    */
   private void handleReady() {
-    List<AckDeadlines.Held> batch = new ArrayList<>(Math.min(maxBatch, 16));
+    AckDeadlines.Held first = ready.poll();
+    if (first == null) {
+      return;
+    }
+    if (maxBatch == 1) { // the single-event path: no lists beyond the one the handler gets
+      try {
+        ReceivedEvent event = decodeOrDeadLetter(first.message);
+        if (event != null) {
+          deliver(List.of(first.message), List.of(event));
+        }
+      } finally {
+        held.release(first);
+        room.release();
+      }
+      return;
+    }
+    List<AckDeadlines.Held> batch = new ArrayList<>(Math.min(maxBatch, 64));
+    batch.add(first);
     AckDeadlines.Held h;
     while (batch.size() < maxBatch && (h = ready.poll()) != null) {
       batch.add(h);
     }
-    if (batch.isEmpty()) {
-      return;
-    }
     try {
-      process(batch);
+      List<Message> messages = new ArrayList<>(batch.size());
+      List<ReceivedEvent> events = new ArrayList<>(batch.size());
+      for (AckDeadlines.Held taken : batch) {
+        ReceivedEvent event = decodeOrDeadLetter(taken.message);
+        if (event != null) {
+          messages.add(taken.message);
+          events.add(event);
+        }
+      }
+      if (!events.isEmpty()) {
+        deliver(messages, events);
+      }
     } finally {
       for (AckDeadlines.Held taken : batch) {
         held.release(taken);
@@ -317,24 +343,25 @@ public final class PullConsumer implements EventConsumer {
     }
   }
 
-  private void process(List<AckDeadlines.Held> batch) {
-    List<Message> messages = new ArrayList<>(batch.size());
-    List<ReceivedEvent> events = new ArrayList<>(batch.size());
-    for (AckDeadlines.Held h : batch) {
-      Message message = h.message;
-      long deliveries = deliveries(message);
-      try {
-        events.add(EventMessages.decode(message, codec, Math.max(1, deliveries)));
-        messages.add(message);
-      } catch (CodecException | IllegalArgumentException e) {
-        // A message that cannot be decoded never will be: dead-letter it at once.
-        failedCounter.increment();
-        deadLetters.deadLetter(message, deliveries, e);
-      }
+  /**
+   * The decoded event, or null after dead-lettering a message that cannot be decoded (it never will
+   * be).
+   */
+  private @Nullable ReceivedEvent decodeOrDeadLetter(Message message) {
+    long deliveries = deliveries(message);
+    try {
+      return EventMessages.decode(message, codec, Math.max(1, deliveries));
+    } catch (CodecException | IllegalArgumentException e) {
+      failedCounter.increment();
+      deadLetters.deadLetter(message, deliveries, e);
+      return null;
     }
-    if (events.isEmpty()) {
-      return;
-    }
+  }
+
+  /**
+   * Runs the handler on {@code events} and acks their {@code messages}, or naks them if it threw.
+   */
+  private void deliver(List<Message> messages, List<ReceivedEvent> events) {
     try {
       handler.onBatch(events);
     } catch (Throwable e) { // an Error too: the consumer must outlive any handler
