@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * of the performance guide's targets with the measured value and PASS or FAIL.
  *
  * <ol>
- *   <li>warm-up: a short run (200 users, one turn) so the JIT has compiled the flow;
+ *   <li>warm-up: the same run for 10 s ({@code --warm-up}) on a schema, stream and key prefix of
+ *       its own, so the JIT has compiled the flow before anything is measured;
  *   <li>dialogs: 1000 users arriving within 5 s and chatting until 25 s have passed (turns of a
  *       simulated model: 150 ms to the first token, 60 tokens at 50/s; pauses of up to 200 ms
  *       between turns), measuring concurrent dialogs, the dialog API ({@code dialog.post}: persist,
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * java -Xmx256m -XX:+UseG1GC -cp alchemist-bench/target/benchmarks.jar \
  *     dev.alchemist.bench.load.LoadScenario [--users 1000] [--duration 25s] [--ramp-up 5s]
- *     [--events-seconds 5] [--event-threads 4] [any DialogServiceDemo flag]
+ *     [--warm-up 10s] [--events-seconds 5] [--event-threads 4] [any DialogServiceDemo flag]
  * </pre>
  *
  * <p>Exit status 0 when every target passes, 1 otherwise.
@@ -56,12 +57,14 @@ public final class LoadScenario {
     List<String> flow = new ArrayList<>();
     double eventSeconds = 5;
     int eventThreads = 4;
+    String warmUp = "10s";
     boolean users = false;
     boolean duration = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--events-seconds" -> eventSeconds = Double.parseDouble(args[++i]);
         case "--event-threads" -> eventThreads = Integer.parseInt(args[++i]);
+        case "--warm-up" -> warmUp = args[++i];
         default -> {
           users |= args[i].equals("--users");
           duration |= args[i].equals("--duration");
@@ -96,9 +99,13 @@ public final class LoadScenario {
             + " cores, flags "
             + ManagementFactory.getRuntimeMXBean().getInputArguments());
 
-    System.out.println("warm-up: 200 users x 1 turn ...");
-    List<String> warm = strip(flow, "--users", "--turns", "--duration");
-    warm.addAll(List.of("--users", "200", "--turns", "1", "--quiet"));
+    // The warm-up is the run itself, shorter: the same users arriving as fast, for long enough that
+    // the JIT has compiled the flow. After 200 users x 1 turn, C2 still took a third of a core
+    // through the measured run (PrintCompilation: hundreds of compilations a second), CPU that the
+    // commits of the users' messages then waited for.
+    System.out.printf("warm-up: %d users for %s ...%n", options.users(), warmUp);
+    List<String> warm = strip(flow, "--turns", "--duration");
+    warm.addAll(List.of("--duration", warmUp, "--turns", "0", "--quiet"));
     try (DialogService service =
         DialogService.start(DialogOptions.parse(withPrefix(warm, run + "_warm")))) {
       new DialogLoad(service, System.out).run(Duration.ofMinutes(5));
