@@ -4,6 +4,7 @@ import dev.alchemist.core.Checks;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ public final class SerialExecutor implements Executor {
   private final Consumer<Throwable> onTaskFailure;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final InFlight pending = new InFlight();
-  private final Runnable drain = this::drain;
+  private final Runnable drain = () -> drain(true);
+  private final long lingerNanos;
 
   /** A queue on {@code executor} that logs a task that threw (at WARN) and goes on. */
   public SerialExecutor(Executor executor) {
@@ -41,8 +43,20 @@ public final class SerialExecutor implements Executor {
    * queue; if the handler throws too, that is dropped).
    */
   public SerialExecutor(Executor executor, Consumer<Throwable> onTaskFailure) {
+    this(executor, onTaskFailure, 0);
+  }
+
+  /**
+   * A queue whose drain, when it has emptied the queue, sleeps {@code lingerNanos} and looks again
+   * before it gives the executor thread back. For tasks that come densely from one source (the acks
+   * of a publisher): tasks queued during the sleep wake no thread, so one wake-up serves all of
+   * them; a task can wait up to the sleep (the timer's slack included) before it runs. Zero for no
+   * linger.
+   */
+  public SerialExecutor(Executor executor, Consumer<Throwable> onTaskFailure, long lingerNanos) {
     this.executor = Checks.notNull("executor", executor);
     this.onTaskFailure = Checks.notNull("onTaskFailure", onTaskFailure);
+    this.lingerNanos = lingerNanos;
   }
 
   /** Queues {@code task}, unbounded. */
@@ -81,17 +95,22 @@ public final class SerialExecutor implements Executor {
     try {
       executor.execute(drain);
     } catch (RejectedExecutionException e) {
-      // The executor is shut down: run here rather than lose what was queued.
-      drain();
+      // The executor is shut down: run here rather than lose what was queued (and never linger on
+      // the submitter's thread).
+      drain(false);
     }
   }
 
-  private void drain() {
+  private void drain(boolean mayLinger) {
     int ran = 0;
     while (true) {
       Runnable task = tasks.poll();
       if (task != null) {
         run(task);
+      }
+      if (mayLinger && lingerNanos > 0 && pending.get() == 1) {
+        // Still holding the last count, so offers meanwhile schedule nothing: they are ours.
+        LockSupport.parkNanos(this, lingerNanos);
       }
       if (pending.decrement() == 0) {
         return;

@@ -2,7 +2,9 @@ package dev.alchemist.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SerialExecutorTest {
@@ -197,5 +200,83 @@ class SerialExecutorTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void linger_taskQueuedWhileTheDrainSleeps_runsOnThatDrainWithoutWakingAnotherThread()
+      throws Exception {
+    ExecutorService pool = DaemonThreads.fixedPool("serial-linger", 2);
+    try {
+      AtomicInteger drainsScheduled = new AtomicInteger();
+      Executor counting =
+          task -> {
+            drainsScheduled.incrementAndGet();
+            pool.execute(task);
+          };
+      // Long enough that the second offer surely lands while the drain sleeps.
+      SerialExecutor queue = new SerialExecutor(counting, t -> {}, TimeUnit.SECONDS.toNanos(2));
+      List<String> threads = new CopyOnWriteArrayList<>();
+      CountDownLatch firstRan = new CountDownLatch(1);
+      CountDownLatch secondRan = new CountDownLatch(1);
+
+      queue.offer(
+          () -> {
+            threads.add(Thread.currentThread().getName());
+            firstRan.countDown();
+          },
+          10);
+      assertThat(firstRan.await(10, TimeUnit.SECONDS)).isTrue();
+      queue.offer(
+          () -> {
+            threads.add(Thread.currentThread().getName());
+            secondRan.countDown();
+          },
+          10);
+
+      assertThat(secondRan.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(drainsScheduled).hasValue(1);
+      assertThat(threads).hasSize(2).containsOnly(threads.get(0));
+      assertThat(queue.awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(10))).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void linger_drainGivesTheThreadBack_awaitIdleSeesTheQueueIdle() throws Exception {
+    ExecutorService pool = DaemonThreads.fixedPool("serial-linger", 1);
+    try {
+      SerialExecutor queue = new SerialExecutor(pool, t -> {}, TimeUnit.MILLISECONDS.toNanos(20));
+      CountDownLatch ran = new CountDownLatch(1);
+      queue.offer(ran::countDown, 10);
+
+      assertThat(queue.awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(10))).isTrue();
+      assertThat(ran.getCount()).isZero();
+      // The pool's only thread is free again: another task on it runs.
+      assertThat(pool.submit(() -> "free").get(10, TimeUnit.SECONDS)).isEqualTo("free");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void linger_executorRejects_runsOnTheSubmitterAndNeverSleepsThere() {
+    Executor rejecting =
+        task -> {
+          throw new RejectedExecutionException("shut down");
+        };
+    // An hour: a drain that lingered on the submitter's thread would hang this test.
+    SerialExecutor queue = new SerialExecutor(rejecting, t -> {}, TimeUnit.HOURS.toNanos(1));
+    List<String> ran = new ArrayList<>();
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          queue.offer(() -> ran.add("first"), 10);
+          queue.offer(() -> ran.add("second"), 10);
+        });
+
+    assertThat(ran).containsExactly("first", "second");
+    assertThat(queue.pending()).isZero();
   }
 }
