@@ -80,12 +80,13 @@ class PostgresOutboxIT extends OutboxContract {
       assertThat(relay.drain(Duration.ofSeconds(30))).isTrue();
       assertThat(gauge(registry, "backlog")).isZero(); // it led: the numbers are its
 
-      db.outbox().add(event("s-standby", 2));
       leader.setAutoCommit(false);
       try (var st = leader.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
         st.setLong(1, ("alchemist.outbox.relay:" + schema).hashCode());
         st.executeQuery().close();
       }
+      // Added only once the other process leads, so no round of this relay can publish it first.
+      db.outbox().add(event("s-standby", 2));
       var standbyRounds =
           registry.get("alchemist.store.outbox.round").tag("outcome", "standby").timer();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -117,7 +118,10 @@ class PostgresOutboxIT extends OutboxContract {
     // Rows of one session must get their seq in commit order, or the relay could publish a later
     // event before an earlier one commits.
     java.util.concurrent.CountDownLatch firstAdded = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean firstCommitted =
+    // Set inside the first transaction just before its COMMIT: the second add can only return
+    // after that COMMIT releases the session lock, so it must see the flag; set after
+    // useTransaction returned, it would race the second thread's return on a busy machine.
+    java.util.concurrent.atomic.AtomicBoolean firstCommitting =
         new java.util.concurrent.atomic.AtomicBoolean();
     Thread first =
         new Thread(
@@ -131,14 +135,14 @@ class PostgresOutboxIT extends OutboxContract {
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
                     }
+                    firstCommitting.set(true);
                   });
-              firstCommitted.set(true);
             });
     first.start();
     firstAdded.await();
 
     db.useTransaction(tx -> tx.outbox().add(event("s-order", 2)));
-    boolean sawCommit = firstCommitted.get();
+    boolean sawCommit = firstCommitting.get();
     first.join();
 
     assertThat(sawCommit).as("the second add returned only after the first commit").isTrue();
