@@ -3,7 +3,6 @@ package dev.alchemist.ai.internal;
 import dev.alchemist.core.internal.DaemonThreads;
 import dev.alchemist.core.internal.SharedScheduler;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The default threads of the AI module beside the JVM-wide timer ({@link SharedScheduler#get()},
@@ -33,15 +32,15 @@ public final class AiThreads {
   }
 
   /**
-   * The default timer of {@code SimulatedChatModel}'s tokens: one daemon thread of its own, so that
-   * a simulated model server's work stays off the SDK's timer, as a real server's does.
+   * The default token clock of {@code SimulatedChatModel}: one daemon thread of its own turning a
+   * {@link TokenWheel}, so that a simulated model server's work stays off the SDK's timer, as a
+   * real server's does.
    */
-  public static ScheduledExecutorService simulatedModel() {
-    return SimulatedHolder.TIMER;
+  static TokenWheel simulatedModel() {
+    return SimulatedHolder.WHEEL;
   }
 
   private static final class SimulatedHolder {
-    static final ScheduledExecutorService TIMER =
-        DaemonThreads.scheduler("alchemist-ai-simulated-model");
+    static final TokenWheel WHEEL = new TokenWheel("alchemist-ai-simulated-model-1");
   }
 }

@@ -1,5 +1,7 @@
 package dev.alchemist.ai.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.alchemist.ai.AiException;
 import dev.alchemist.ai.ChatMessage;
 import dev.alchemist.ai.ChatModel;
@@ -32,7 +34,9 @@ public final class SimulatedModel implements ChatModel {
   private final SimulatedChatModel.Settings settings;
   private final StreamMetrics metrics;
   private final ScheduledExecutorService scheduler;
-  private final ScheduledExecutorService tokenTimer;
+  // The host's scheduler when the settings name one (tests drive it by hand), else the wheel.
+  private final @Nullable ScheduledExecutorService tokenTimer;
+  private final @Nullable TokenWheel tokenWheel;
   private final Set<Stream> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -44,7 +48,8 @@ public final class SimulatedModel implements ChatModel {
     // The simulation stands in for a model server: by default its tokens come from a thread of
     // their own, as a real model's bytes come from the HttpClient's, so its work never queues in
     // front of the SDK's own timeouts and flush timers on the shared timer.
-    this.tokenTimer = s != null ? s : AiThreads.simulatedModel();
+    this.tokenTimer = s;
+    this.tokenWheel = s != null ? null : AiThreads.simulatedModel();
   }
 
   @Override
@@ -96,6 +101,7 @@ public final class SimulatedModel implements ChatModel {
     private final long interval;
     private final AtomicBoolean tickPending = new AtomicBoolean();
     private volatile @Nullable ScheduledFuture<?> tick;
+    private volatile TokenWheel.@Nullable Timeout wheelTick;
     private long nextDue;
     private int produced;
 
@@ -135,8 +141,12 @@ public final class SimulatedModel implements ChatModel {
         return;
       }
       long delay = Math.max(0, nextDue - ticker.read());
+      if (tokenWheel != null) {
+        wheelTick = tokenWheel.schedule(this::emit, delay);
+        return;
+      }
       try {
-        tick = tokenTimer.schedule(this::emit, delay, TimeUnit.NANOSECONDS);
+        tick = requireNonNull(tokenTimer).schedule(this::emit, delay, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         tickPending.set(false);
         fail(
@@ -150,6 +160,10 @@ public final class SimulatedModel implements ChatModel {
       ScheduledFuture<?> t = tick;
       if (t != null) {
         t.cancel(false);
+      }
+      TokenWheel.Timeout w = wheelTick;
+      if (w != null) {
+        w.cancel();
       }
     }
 
