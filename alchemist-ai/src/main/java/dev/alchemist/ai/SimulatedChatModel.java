@@ -120,6 +120,11 @@ public final class SimulatedChatModel {
       return this;
     }
 
+    /**
+     * The scheduler of the streams' timeouts and of the tokens themselves (a test drives a fake one
+     * by hand). Default: timeouts on the JVM-wide timer, tokens on a timing wheel of 1 ms ticks on
+     * one daemon thread of their own.
+     */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Checks.notNull("scheduler", scheduler);
       return this;
