@@ -100,6 +100,8 @@ public final class SimulatedModel implements ChatModel {
     private final int failAt;
     private final long interval;
     private final AtomicBoolean tickPending = new AtomicBoolean();
+    // One instance for every token of the stream: a method reference per schedule would allocate.
+    private final Runnable emitTask = this::emit;
     private volatile @Nullable ScheduledFuture<?> tick;
     private volatile TokenWheel.@Nullable Timeout wheelTick;
     private long nextDue;
@@ -142,11 +144,11 @@ public final class SimulatedModel implements ChatModel {
       }
       long delay = Math.max(0, nextDue - ticker.read());
       if (tokenWheel != null) {
-        wheelTick = tokenWheel.schedule(this::emit, delay);
+        wheelTick = tokenWheel.schedule(emitTask, delay);
         return;
       }
       try {
-        tick = requireNonNull(tokenTimer).schedule(this::emit, delay, TimeUnit.NANOSECONDS);
+        tick = requireNonNull(tokenTimer).schedule(emitTask, delay, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         tickPending.set(false);
         fail(
