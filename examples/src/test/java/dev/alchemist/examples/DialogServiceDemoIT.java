@@ -16,6 +16,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The demo against the real Redis, NATS JetStream and PostgreSQL, isolated by a prefix. */
@@ -30,32 +36,7 @@ class DialogServiceDemoIT {
     ServiceAddress nats = TestServices.nats();
     PostgresAddress pg = TestServices.postgres();
     String prefix = TestServices.uniquePrefix("demo");
-    DialogOptions options =
-        DialogOptions.parse(
-            "--users",
-            "" + USERS,
-            "--turns",
-            "" + TURNS,
-            "--think",
-            "0ms",
-            "--first-token",
-            "5ms",
-            "--tokens",
-            "12",
-            "--tokens-per-second",
-            "2000",
-            "--redis",
-            redis.uri(),
-            "--nats",
-            nats.uri(),
-            "--jdbc",
-            pg.jdbcUrl(),
-            "--jdbc-user",
-            pg.user(),
-            "--prefix",
-            prefix,
-            "--cleanup",
-            "--quiet");
+    DialogOptions options = options(USERS, redis, nats, pg, prefix);
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DialogReport report =
@@ -96,5 +77,76 @@ class DialogServiceDemoIT {
         assertThat(rs.getInt(1)).isZero();
       }
     }
+  }
+
+  /**
+   * Regression: cleanup deleted the stream while the projection's consumer still pulled from it,
+   * and jnats logged a SEVERE "409 Consumer Deleted" for every pull (dozens at the end of each
+   * LoadScenario run). The projection now stops before its stream is deleted.
+   */
+  @Test
+  void cleanup_projectionStillPulling_stopsItBeforeDeletingTheStream_noConsumerDeletedErrors()
+      throws Exception {
+    ServiceAddress redis = TestServices.redis();
+    ServiceAddress nats = TestServices.nats();
+    PostgresAddress pg = TestServices.postgres();
+    String prefix = TestServices.uniquePrefix("demo");
+    List<LogRecord> severe = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+              severe.add(r);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger jnats = Logger.getLogger("io.nats.client");
+    jnats.addHandler(capture);
+    try {
+      DialogReport report =
+          DialogServiceDemo.run(
+              options(5, redis, nats, pg, prefix),
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertThat(report.inconsistencies()).isEmpty();
+    } finally {
+      jnats.removeHandler(capture);
+    }
+    assertThat(severe).extracting(LogRecord::getMessage).noneMatch(m -> m.contains("409"));
+  }
+
+  private static DialogOptions options(
+      int users, ServiceAddress redis, ServiceAddress nats, PostgresAddress pg, String prefix) {
+    return DialogOptions.parse(
+        "--users",
+        "" + users,
+        "--turns",
+        "" + TURNS,
+        "--think",
+        "0ms",
+        "--first-token",
+        "5ms",
+        "--tokens",
+        "12",
+        "--tokens-per-second",
+        "2000",
+        "--redis",
+        redis.uri(),
+        "--nats",
+        nats.uri(),
+        "--jdbc",
+        pg.jdbcUrl(),
+        "--jdbc-user",
+        pg.user(),
+        "--prefix",
+        prefix,
+        "--cleanup",
+        "--quiet");
   }
 }

@@ -114,6 +114,7 @@ public final class DialogService implements AutoCloseable {
   private final DialogPools pools;
   private final Executor steps;
   private final DialogStore store;
+  private final AutoCloseable projection;
   private final DialogHistories histories;
   private final DialogEvents events;
   private final ChatStreamer streamer;
@@ -150,7 +151,7 @@ public final class DialogService implements AutoCloseable {
               new DialogStore(
                   options, registry, counters, events.relayPublisher(), storeScheduler));
       // After the store, so closed before it: events into the events table and domain_stats.
-      parts.add(events.projectInto(store));
+      projection = parts.add(events.projectInto(store));
       // What the dashboard shows of domain_stats, read once a second (cheap: the rollups).
       ScheduledExecutorService statsReader =
           Executors.newSingleThreadScheduledExecutor(
@@ -512,6 +513,13 @@ public final class DialogService implements AutoCloseable {
       histories.invalidateAll();
     } catch (RuntimeException e) {
       log.warn("could not remove the cache keys: {}", e.toString());
+    }
+    // Stopped before its stream goes: a consumer still pulling from a deleted stream gets a
+    // "409 Consumer Deleted" for each pull, which jnats logs at SEVERE.
+    try {
+      projection.close();
+    } catch (Exception e) {
+      log.warn("could not stop the projection: {}", e.toString());
     }
     events.deleteStream(options.streamName());
     if (options.jdbc() != null && options.prefix() != null) {
