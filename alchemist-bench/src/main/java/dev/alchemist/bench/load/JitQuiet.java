@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Decides when a warm-up has done its work: after a round in which the JIT compiled for less than
@@ -16,7 +17,8 @@ final class JitQuiet {
   /** A round is quiet when the compilers took less than this share of one core through it. */
   static final double QUIET_SHARE = 0.10;
 
-  private final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+  private final LongSupplier nanoTime;
+  private final LongSupplier compileMillis;
   private final int maxRounds;
   private int round;
   private long roundStartNanos;
@@ -27,6 +29,13 @@ final class JitQuiet {
    * @throws IllegalArgumentException if {@code maxRounds < 1}
    */
   JitQuiet(int maxRounds) {
+    this(maxRounds, System::nanoTime, JitQuiet::jvmCompileMillis);
+  }
+
+  /** With the clock and the JIT's accumulated compile time (ms) given, for tests. */
+  JitQuiet(int maxRounds, LongSupplier nanoTime, LongSupplier compileMillis) {
+    this.nanoTime = nanoTime;
+    this.compileMillis = compileMillis;
     if (maxRounds < 1) {
       throw new IllegalArgumentException(
           "LoadScenario --warm-up-rounds must be at least 1, was " + maxRounds);
@@ -40,7 +49,7 @@ final class JitQuiet {
   }
 
   void roundStarted() {
-    roundStartNanos = System.nanoTime();
+    roundStartNanos = nanoTime.getAsLong();
     roundStartCompileMillis = compileMillis();
   }
 
@@ -51,7 +60,7 @@ final class JitQuiet {
    */
   boolean roundEnded(PrintStream out) {
     round++;
-    double seconds = (System.nanoTime() - roundStartNanos) / 1e9;
+    double seconds = (nanoTime.getAsLong() - roundStartNanos) / 1e9;
     double compiled = (compileMillis() - roundStartCompileMillis) / 1e3;
     double share = compiled / Math.max(1e-3, seconds);
     boolean quiet = share < QUIET_SHARE;
@@ -69,8 +78,14 @@ final class JitQuiet {
     return quiet || last;
   }
 
-  /** The JIT's compile time since the JVM started, in ms; 0 where the JVM does not say. */
+  /** The JIT's compile time so far, in ms. */
   long compileMillis() {
+    return compileMillis.getAsLong();
+  }
+
+  /** The JIT's compile time since the JVM started, in ms; 0 where the JVM does not say. */
+  private static long jvmCompileMillis() {
+    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
     return compiler != null && compiler.isCompilationTimeMonitoringSupported()
         ? compiler.getTotalCompilationTime()
         : 0;
