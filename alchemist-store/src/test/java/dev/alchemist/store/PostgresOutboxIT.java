@@ -149,4 +149,58 @@ class PostgresOutboxIT extends OutboxContract {
     OutboxRelay relay = relay(db, e -> CompletableFuture.completedFuture(null));
     assertThat(relay.drain(Duration.ofSeconds(10))).isTrue();
   }
+
+  @Test
+  void addAll_sessionOfAnOpenTransaction_waitsForItsCommit_andSeqsFollowCommitThenListOrder()
+      throws Exception {
+    // The locks and the inserts are one statement: every lock must be taken before any row of the
+    // batch gets its seq, and the rows of a batch take their seqs in list order.
+    java.util.concurrent.CountDownLatch firstAdded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean firstCommitting =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread first =
+        new Thread(
+            () ->
+                db.useTransaction(
+                    tx -> {
+                      tx.outbox()
+                          .addAll(
+                              java.util.List.of(
+                                  event("s-z", 1), event("s-shared", 1), event("s-a", 1)));
+                      firstAdded.countDown();
+                      try {
+                        Thread.sleep(300);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      firstCommitting.set(true);
+                    }));
+    first.start();
+    firstAdded.await();
+
+    db.useTransaction(
+        tx -> tx.outbox().addAll(java.util.List.of(event("s-other", 2), event("s-shared", 2))));
+    boolean sawCommit = firstCommitting.get();
+    first.join();
+
+    assertThat(sawCommit).as("the second addAll returned only after the first commit").isTrue();
+    java.util.List<String> order = new java.util.ArrayList<>();
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery("SELECT session_id, payload FROM outbox ORDER BY seq")) {
+      while (rs.next()) {
+        order.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    assertThat(order)
+        .containsExactly(
+            "s-z {\"n\":1}",
+            "s-shared {\"n\":1}",
+            "s-a {\"n\":1}",
+            "s-other {\"n\":2}",
+            "s-shared {\"n\":2}");
+    OutboxRelay relay = relay(db, e -> CompletableFuture.completedFuture(null));
+    assertThat(relay.drain(Duration.ofSeconds(10))).isTrue();
+  }
 }

@@ -5,6 +5,8 @@ import dev.alchemist.core.DomainEvent;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.Outbox;
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +26,17 @@ final class JdbiOutbox implements Outbox {
 
   private static final String INSERT =
       "INSERT INTO outbox (" + JdbiEventRepository.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  private static final String INSERT_LOCKED_PG =
+      "INSERT INTO outbox ("
+          + JdbiEventRepository.COLUMNS
+          + ") SELECT "
+          + JdbiEventRepository.COLUMNS
+          + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],"
+          + " ?::text[]) WITH ORDINALITY AS u("
+          + JdbiEventRepository.COLUMNS
+          + ", ord) WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?, k)"
+          + " FROM unnest(?::integer[]) AS l(k) ORDER BY k) AS session_locks) >= 0 ORDER BY ord";
 
   /** One outbox row: its place in the relay order and its event. */
   record Row(long seq, DomainEvent event) {}
@@ -46,18 +59,10 @@ final class JdbiOutbox implements Outbox {
     // until the row commits either way (a nested call joins the caller's transaction).
     sql.inTransaction(
         "outbox.add",
-        h -> {
-          if (sql.dialect == Dialect.POSTGRESQL) {
-            // Held to commit: a second transaction adding to this session waits here, so its row
-            // gets the larger seq only once this one is committed (or rolled back).
-            h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, ?)) AS session_lock")
-                .bind(0, SESSION_LOCK_SPACE)
-                .bind(1, sessionKey(event).hashCode())
-                .mapTo(Integer.class)
-                .one();
-          }
-          return JdbiEventRepository.bind(h.createUpdate(INSERT), event).execute();
-        });
+        h ->
+            sql.dialect == Dialect.POSTGRESQL
+                ? insertLockedPg(h, List.of(event))
+                : JdbiEventRepository.bind(h.createUpdate(INSERT), event).execute());
   }
 
   @Override
@@ -68,37 +73,67 @@ final class JdbiOutbox implements Outbox {
     }
     sql.inTransaction(
         Batches.describe("outbox.addAll", rows, DomainEvent::id),
-        h -> {
-          if (sql.dialect == Dialect.POSTGRESQL) {
-            Integer[] keys =
-                rows.stream()
-                    .map(e -> sessionKey(e).hashCode())
-                    .distinct()
-                    .sorted()
-                    .toArray(Integer[]::new);
-            // One round trip for every session of the batch, the locks taken in key order: the
-            // lock function is volatile, so PostgreSQL evaluates it after the sort.
-            Array array = h.getConnection().createArrayOf("integer", keys);
-            try {
-              h.createQuery(
-                      "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?, k) FROM unnest(?)"
-                          + " AS u(k) ORDER BY k) AS session_locks")
-                  .bind(0, SESSION_LOCK_SPACE)
-                  .bind(
-                      1,
-                      (Argument) (position, statement, ctx) -> statement.setArray(position, array))
-                  .mapTo(Long.class)
-                  .one();
-            } finally {
-              array.free();
-            }
-          }
-          return Batches.chunked(
-              rows,
-              sql.chunkSize,
-              () -> h.prepareBatch(INSERT),
-              (batch, e) -> JdbiEventRepository.bind(batch, e).add());
-        });
+        h ->
+            sql.dialect == Dialect.POSTGRESQL
+                ? insertLockedPg(h, rows)
+                : Batches.chunked(
+                    rows,
+                    sql.chunkSize,
+                    () -> h.prepareBatch(INSERT),
+                    (batch, e) -> JdbiEventRepository.bind(batch, e).add()));
+  }
+
+  /**
+   * One statement, one round trip: takes the transaction-scoped advisory lock of every session of
+   * {@code rows}, in key order, then inserts the rows in list order. The locks are an uncorrelated
+   * subquery in {@code WHERE}, which PostgreSQL evaluates once before the first row (a one-time
+   * filter), so every lock is held before any row takes its {@code seq}: a second transaction
+   * adding to one of these sessions waits there, and its rows get the larger seqs only once this
+   * one has committed or rolled back. The lock function is volatile, so PostgreSQL evaluates it
+   * after the sort; {@code seq}'s default after the outer sort, in list order.
+   */
+  private static int insertLockedPg(Handle h, List<DomainEvent> rows) throws SQLException {
+    int n = rows.size();
+    String[] ids = new String[n];
+    String[] domains = new String[n];
+    String[] entities = new String[n];
+    String[] types = new String[n];
+    String[] sessions = new String[n];
+    String[] created = new String[n];
+    String[] payloads = new String[n];
+    for (int i = 0; i < n; i++) {
+      DomainEvent e = rows.get(i);
+      ids[i] = e.id().toString();
+      domains[i] = e.domain();
+      entities[i] = e.entity();
+      types[i] = e.type();
+      sessions[i] = e.sessionId();
+      created[i] = e.createdAt().toString();
+      payloads[i] = e.payload();
+    }
+    Integer[] keys =
+        rows.stream()
+            .map(e -> sessionKey(e).hashCode())
+            .distinct()
+            .sorted()
+            .toArray(Integer[]::new);
+    Connection c = h.getConnection();
+    return h.createUpdate(INSERT_LOCKED_PG)
+        .bind(0, array(c, "text", ids))
+        .bind(1, array(c, "text", domains))
+        .bind(2, array(c, "text", entities))
+        .bind(3, array(c, "text", types))
+        .bind(4, array(c, "text", sessions))
+        .bind(5, array(c, "text", created))
+        .bind(6, array(c, "text", payloads))
+        .bind(7, SESSION_LOCK_SPACE)
+        .bind(8, array(c, "integer", keys))
+        .execute();
+  }
+
+  private static Argument array(Connection c, String type, Object[] values) throws SQLException {
+    Array array = c.createArrayOf(type, values);
+    return (position, statement, ctx) -> statement.setArray(position, array);
   }
 
   private static String sessionKey(DomainEvent event) {
