@@ -113,37 +113,48 @@ class PostgresOutboxIT extends OutboxContract {
     return registry.get("alchemist.store.outbox." + name).gauge().value();
   }
 
+  /**
+   * Runs {@code work} in a transaction on another thread, keeps that transaction open 300 ms after
+   * it, then commits; returns once {@code work} is done. The flag is set inside the transaction
+   * just before its COMMIT: a second add that can only return after that COMMIT released the
+   * session lock must see it set (set after useTransaction returned, it would race the second
+   * thread's return on a busy machine).
+   */
+  private HeldOpen holdOpen(java.util.function.Consumer<Transaction> work)
+      throws InterruptedException {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean committing =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread thread =
+        new Thread(
+            () ->
+                db.useTransaction(
+                    tx -> {
+                      work.accept(tx);
+                      done.countDown();
+                      try {
+                        Thread.sleep(300);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      committing.set(true);
+                    }));
+    thread.start();
+    done.await();
+    return new HeldOpen(thread, committing);
+  }
+
+  private record HeldOpen(Thread thread, java.util.concurrent.atomic.AtomicBoolean committing) {}
+
   @Test
   void add_sameSessionInAnOpenTransaction_waitsForItsCommit() throws Exception {
     // Rows of one session must get their seq in commit order, or the relay could publish a later
     // event before an earlier one commits.
-    java.util.concurrent.CountDownLatch firstAdded = new java.util.concurrent.CountDownLatch(1);
-    // Set inside the first transaction just before its COMMIT: the second add can only return
-    // after that COMMIT releases the session lock, so it must see the flag; set after
-    // useTransaction returned, it would race the second thread's return on a busy machine.
-    java.util.concurrent.atomic.AtomicBoolean firstCommitting =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    Thread first =
-        new Thread(
-            () -> {
-              db.useTransaction(
-                  tx -> {
-                    tx.outbox().add(event("s-order", 1));
-                    firstAdded.countDown();
-                    try {
-                      Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                    firstCommitting.set(true);
-                  });
-            });
-    first.start();
-    firstAdded.await();
+    HeldOpen first = holdOpen(tx -> tx.outbox().add(event("s-order", 1)));
 
     db.useTransaction(tx -> tx.outbox().add(event("s-order", 2)));
-    boolean sawCommit = firstCommitting.get();
-    first.join();
+    boolean sawCommit = first.committing().get();
+    first.thread().join();
 
     assertThat(sawCommit).as("the second add returned only after the first commit").isTrue();
     OutboxRelay relay = relay(db, e -> CompletableFuture.completedFuture(null));
@@ -155,33 +166,17 @@ class PostgresOutboxIT extends OutboxContract {
       throws Exception {
     // The locks and the inserts are one statement: every lock must be taken before any row of the
     // batch gets its seq, and the rows of a batch take their seqs in list order.
-    java.util.concurrent.CountDownLatch firstAdded = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean firstCommitting =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    Thread first =
-        new Thread(
-            () ->
-                db.useTransaction(
-                    tx -> {
-                      tx.outbox()
-                          .addAll(
-                              java.util.List.of(
-                                  event("s-z", 1), event("s-shared", 1), event("s-a", 1)));
-                      firstAdded.countDown();
-                      try {
-                        Thread.sleep(300);
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                      firstCommitting.set(true);
-                    }));
-    first.start();
-    firstAdded.await();
+    HeldOpen first =
+        holdOpen(
+            tx ->
+                tx.outbox()
+                    .addAll(
+                        java.util.List.of(event("s-z", 1), event("s-shared", 1), event("s-a", 1))));
 
     db.useTransaction(
         tx -> tx.outbox().addAll(java.util.List.of(event("s-other", 2), event("s-shared", 2))));
-    boolean sawCommit = firstCommitting.get();
-    first.join();
+    boolean sawCommit = first.committing().get();
+    first.thread().join();
 
     assertThat(sawCommit).as("the second addAll returned only after the first commit").isTrue();
     java.util.List<String> order = new java.util.ArrayList<>();

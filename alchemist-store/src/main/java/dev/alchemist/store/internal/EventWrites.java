@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,11 +39,12 @@ import org.jspecify.annotations.Nullable;
 final class EventWrites {
   static final String COLUMNS = JdbiEventRepository.COLUMNS;
 
+  /** The {@link #COLUMNS} of a batch as arrays, bound by {@link #bindColumnArrays}. */
+  static final String PG_UNNEST_ARRAYS =
+      "unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])";
+
   private static final String PG_UNNEST =
-      "SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],"
-          + " ?::timestamptz[], ?::text[]) AS u("
-          + COLUMNS
-          + ")";
+      "SELECT * FROM " + PG_UNNEST_ARRAYS + " AS u(" + COLUMNS + ")";
   private static final String PG_LOAD_TABLE = "alchemist_events_load";
 
   private static final String H2_INSERT =
@@ -168,6 +170,17 @@ final class EventWrites {
 
   private static int insertPg(Handle h, List<DomainEvent> rows, boolean skipDuplicates)
       throws SQLException {
+    return bindColumnArrays(h.createQuery(pgStatement(PG_UNNEST, skipDuplicates)), rows)
+        .mapTo(Integer.class)
+        .one();
+  }
+
+  /**
+   * Binds the {@link #COLUMNS} of {@code rows}, one array each, to the first seven parameters of
+   * {@code statement} (those of {@link #PG_UNNEST_ARRAYS}), in list order.
+   */
+  static <S extends SqlStatement<S>> S bindColumnArrays(S statement, List<DomainEvent> rows)
+      throws SQLException {
     int n = rows.size();
     String[] ids = new String[n];
     String[] domains = new String[n];
@@ -186,21 +199,20 @@ final class EventWrites {
       created[i] = e.createdAt().toString();
       payloads[i] = e.payload();
     }
-    Connection c = h.getConnection();
-    return h.createQuery(pgStatement(PG_UNNEST, skipDuplicates))
-        .bind(0, array(c, ids))
-        .bind(1, array(c, domains))
-        .bind(2, array(c, entities))
-        .bind(3, array(c, types))
-        .bind(4, array(c, sessions))
-        .bind(5, array(c, created))
-        .bind(6, array(c, payloads))
-        .mapTo(Integer.class)
-        .one();
+    Connection c = statement.getHandle().getConnection();
+    return statement
+        .bind(0, array(c, "text", ids))
+        .bind(1, array(c, "text", domains))
+        .bind(2, array(c, "text", entities))
+        .bind(3, array(c, "text", types))
+        .bind(4, array(c, "text", sessions))
+        .bind(5, array(c, "text", created))
+        .bind(6, array(c, "text", payloads));
   }
 
-  private static Argument array(Connection c, String[] values) throws SQLException {
-    Array array = c.createArrayOf("text", values);
+  /** {@code values} as a SQL array of {@code type}, for binding. */
+  static Argument array(Connection c, String type, Object[] values) throws SQLException {
+    Array array = c.createArrayOf(type, values);
     return (position, statement, ctx) -> statement.setArray(position, array);
   }
 

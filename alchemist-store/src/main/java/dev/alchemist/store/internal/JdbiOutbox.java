@@ -4,8 +4,6 @@ import dev.alchemist.core.Checks;
 import dev.alchemist.core.DomainEvent;
 import dev.alchemist.store.Dialect;
 import dev.alchemist.store.Outbox;
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.argument.Argument;
 import org.jspecify.annotations.Nullable;
 
 /** {@link Outbox} on Jdbi, and the reads and deletes of {@link DefaultOutboxRelay}. */
@@ -32,8 +29,9 @@ final class JdbiOutbox implements Outbox {
           + JdbiEventRepository.COLUMNS
           + ") SELECT "
           + JdbiEventRepository.COLUMNS
-          + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],"
-          + " ?::text[]) WITH ORDINALITY AS u("
+          + " FROM "
+          + EventWrites.PG_UNNEST_ARRAYS
+          + " WITH ORDINALITY AS u("
           + JdbiEventRepository.COLUMNS
           + ", ord) WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?, k)"
           + " FROM unnest(?::integer[]) AS l(k) ORDER BY k) AS session_locks) >= 0 ORDER BY ord";
@@ -93,47 +91,16 @@ final class JdbiOutbox implements Outbox {
    * after the sort; {@code seq}'s default after the outer sort, in list order.
    */
   private static int insertLockedPg(Handle h, List<DomainEvent> rows) throws SQLException {
-    int n = rows.size();
-    String[] ids = new String[n];
-    String[] domains = new String[n];
-    String[] entities = new String[n];
-    String[] types = new String[n];
-    String[] sessions = new String[n];
-    String[] created = new String[n];
-    String[] payloads = new String[n];
-    for (int i = 0; i < n; i++) {
-      DomainEvent e = rows.get(i);
-      ids[i] = e.id().toString();
-      domains[i] = e.domain();
-      entities[i] = e.entity();
-      types[i] = e.type();
-      sessions[i] = e.sessionId();
-      created[i] = e.createdAt().toString();
-      payloads[i] = e.payload();
-    }
     Integer[] keys =
         rows.stream()
             .map(e -> sessionKey(e).hashCode())
             .distinct()
             .sorted()
             .toArray(Integer[]::new);
-    Connection c = h.getConnection();
-    return h.createUpdate(INSERT_LOCKED_PG)
-        .bind(0, array(c, "text", ids))
-        .bind(1, array(c, "text", domains))
-        .bind(2, array(c, "text", entities))
-        .bind(3, array(c, "text", types))
-        .bind(4, array(c, "text", sessions))
-        .bind(5, array(c, "text", created))
-        .bind(6, array(c, "text", payloads))
+    return EventWrites.bindColumnArrays(h.createUpdate(INSERT_LOCKED_PG), rows)
         .bind(7, SESSION_LOCK_SPACE)
-        .bind(8, array(c, "integer", keys))
+        .bind(8, EventWrites.array(h.getConnection(), "integer", keys))
         .execute();
-  }
-
-  private static Argument array(Connection c, String type, Object[] values) throws SQLException {
-    Array array = c.createArrayOf(type, values);
-    return (position, statement, ctx) -> statement.setArray(position, array);
   }
 
   private static String sessionKey(DomainEvent event) {
