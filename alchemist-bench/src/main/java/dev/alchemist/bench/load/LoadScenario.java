@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * java -Xmx256m -XX:+UseG1GC -cp alchemist-bench/target/benchmarks.jar \
  *     dev.alchemist.bench.load.LoadScenario [--users 1000] [--duration 25s] [--ramp-up 5s]
- *     [--warm-up 10s] [--warm-up-rounds 8] [--events-seconds 5] [--event-threads 4] [any DialogServiceDemo flag]
+ *     [--warm-up 10s] [--warm-up-rounds 8] [--events-seconds 5] [--event-threads 4]
+ *     [any DialogServiceDemo flag]
  * </pre>
  *
  * <p>Exit status 0 when every target passes, 1 otherwise.
