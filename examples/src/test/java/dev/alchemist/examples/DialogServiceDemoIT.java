@@ -123,19 +123,9 @@ class DialogServiceDemoIT {
 
   private static DialogOptions options(
       int users, ServiceAddress redis, ServiceAddress nats, PostgresAddress pg, String prefix) {
-    return DialogOptions.parse(
-        "--users",
-        "" + users,
-        "--turns",
-        "" + TURNS,
-        "--think",
-        "0ms",
-        "--first-token",
-        "5ms",
-        "--tokens",
-        "12",
-        "--tokens-per-second",
-        "2000",
+    return FastDemo.options(
+        users,
+        TURNS,
         "--redis",
         redis.uri(),
         "--nats",

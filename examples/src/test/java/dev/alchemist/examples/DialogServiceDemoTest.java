@@ -22,23 +22,7 @@ class DialogServiceDemoTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
     DialogReport report =
-        DialogServiceDemo.run(
-            DialogOptions.parse(
-                "--users",
-                "" + USERS,
-                "--turns",
-                "" + TURNS,
-                "--think",
-                "0ms",
-                "--first-token",
-                "5ms",
-                "--tokens",
-                "12",
-                "--tokens-per-second",
-                "2000",
-                "--warm-up",
-                "20"),
-            out);
+        DialogServiceDemo.run(FastDemo.options(USERS, TURNS, "--warm-up", "20"), out);
 
     var s = report.stats();
     assertThat(report.inconsistencies()).isEmpty();
